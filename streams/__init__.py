@@ -1,0 +1,1 @@
+"""The Kafka-facing app: wires the ``matcher`` library to topics with FastStream."""

@@ -1,0 +1,179 @@
+"""``matcher demo``: the whole data path on embedded servers, with a table and a summary line.
+
+Starts Tansu and Redis as child processes, loads the demo catalog into Redis, runs a consumer,
+publishes demo offers (and a few malformed events), collects every result and stops everything,
+also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from rich.console import Console
+from rich.table import Table
+
+from matcher.catalog import read_catalog
+from matcher.catalog.loader import load
+from matcher.datagen import build_market, write
+from matcher.encoder import Encoder
+from matcher.settings import Settings
+from streams.app import build
+from streams.embedded import embedded
+from streams.service import MatchService
+
+# What an offer on the wire carries; the generator's answer key stays out of it.
+OFFER_FIELDS = ("offer_id", "supplier_id", "title", "attributes", "price", "currency", "ts")
+
+
+@dataclass
+class DemoReport:
+    """The figures a demo run prints."""
+
+    offers_in: int
+    malformed_in: int
+    results_out: int
+    distinct_out: int
+    dead_letters: int
+    matched: int
+    correct: int
+    seconds: float
+    batch_size: int
+    mean_batch: float
+
+    @property
+    def offers_per_s(self) -> float:
+        return self.distinct_out / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"offers in: {self.offers_in} (+{self.malformed_in} malformed) | results out: "
+            f"{self.results_out} ({self.distinct_out} distinct offers) | dead letters: "
+            f"{self.dead_letters} | matched: {self.matched} | right catalog_id: "
+            f"{self.correct}/{self.offers_in} | {self.offers_per_s:.1f} offers/s | batch size "
+            f"{self.batch_size} (mean {self.mean_batch:.1f})"
+        )
+
+
+def offer_payload(offer: dict[str, Any]) -> bytes:
+    return json.dumps({k: offer[k] for k in OFFER_FIELDS if k in offer}, ensure_ascii=False).encode()
+
+
+async def produce(bootstrap: str, topic: str, payloads: list[tuple[bytes, bytes]]) -> None:
+    """Publish (key, value) pairs and wait for every acknowledgement."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    try:
+        futures = [await producer.send(topic, value=v, key=k) for k, v in payloads]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def collect(
+    bootstrap: str,
+    topic: str,
+    done: Callable[[list[dict[str, Any]]], bool],
+    timeout_s: float,
+) -> tuple[list[dict[str, Any]], float]:
+    """Read a topic from the start until ``done(events)`` or the time is up; return events and
+    the time the last one arrived (``time.perf_counter``)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    out: list[dict[str, Any]] = []
+    last = time.perf_counter()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while not done(out) and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=200)
+            for records in batch.values():
+                out += [json.loads(r.value) for r in records]
+                last = time.perf_counter()
+    finally:
+        await consumer.stop()
+    return out, last
+
+
+def all_ids(want: set[str]) -> Callable[[list[dict[str, Any]]], bool]:
+    return lambda events: want <= {e.get("offer_id") for e in events}
+
+
+async def wait_running(broker: Any, timeout_s: float = 120.0) -> None:
+    """Until the broker is connected and its subscribers have started."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if broker.running and all(getattr(s, "running", True) for s in broker.subscribers):
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError("the consumer did not start")
+
+
+async def run_demo(n_offers: int = 400, malformed: int = 4, console: Console | None = None) -> DemoReport:
+    console = console or Console()
+    market = build_market(seed=42)
+    data_dir = Path(tempfile.mkdtemp(prefix="matcher-demo-"))
+    write(market, data_dir)
+    offers = market.offers["test"][:n_offers]
+    expected = {str(o["offer_id"]): o["expected_catalog_id"] for o in offers}
+    payloads = [(str(o["offer_id"]).encode(), offer_payload(o)) for o in offers]
+    bad = [b"{not json", b'{"offer_id": "x1"}', b'{"offer_id": 7, "title": "a"}', b"\xff\xfe"]
+    payloads += [(f"bad-{i}".encode(), bad[i % len(bad)]) for i in range(malformed)]
+    with embedded() as env:
+        console.print(f"Kafka-protocol broker (Tansu) on {env.bootstrap}, Redis on {env.redis_url}")
+        cfg = Settings(kafka_bootstrap=env.bootstrap, redis_url=env.redis_url, group_id="demo")
+        encoder = Encoder(cfg.model, batch_size=cfg.batch_size)
+        service = MatchService.from_settings(cfg, encoder)
+        report = load(read_catalog(data_dir / "catalog.jsonl"), encoder, service.store)
+        console.print(f"catalog version {report.version}: {report.embedded} items embedded into Redis")
+        matcher = build(cfg, service)
+        runner = asyncio.create_task(matcher.app.run())
+        try:
+            await wait_running(matcher.broker)
+            t0 = time.perf_counter()
+            await produce(env.bootstrap, cfg.input_topic, payloads)
+            results, t_last = await collect(env.bootstrap, cfg.output_topic, all_ids(set(expected)), 600)
+            dlq, _ = await collect(env.bootstrap, cfg.dlq_topic, lambda e: len(e) >= malformed, 30)
+        finally:
+            matcher.app.exit()
+            await asyncio.wait_for(runner, 60)
+    latest = {r["offer_id"]: r for r in results}
+    titles = {str(o["offer_id"]): str(o["title"]) for o in offers}
+    _print_table(console, list(latest.values())[:15], titles, market)
+    stats = matcher.processor.stats
+    return DemoReport(
+        offers_in=len(offers),
+        malformed_in=malformed,
+        results_out=len(results),
+        distinct_out=len(latest),
+        dead_letters=len(dlq),
+        matched=sum(r["decision"] == "match" for r in latest.values()),
+        correct=sum(1 for oid, r in latest.items() if r["catalog_id"] == expected.get(oid)),
+        seconds=t_last - t0,
+        batch_size=cfg.batch_size,
+        mean_batch=sum(stats.batch_sizes) / max(1, len(stats.batch_sizes)),
+    )
+
+
+def _print_table(console: Console, rows: list[dict[str, Any]], titles: dict[str, str], market: Any) -> None:
+    table = Table(title=f"supplier offer → catalog item (first {len(rows)})")
+    for col in ("offer", "decision", "catalog item", "score", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        product = market.catalog.get(r["catalog_id"]) if r["catalog_id"] else None
+        score = f"{r['score']:.3f}" if r["score"] is not None else "—"
+        style = "green" if r["decision"] == "match" else "yellow"
+        table.add_row(
+            titles.get(r["offer_id"], r["offer_id"]),
+            f"[{style}]{r['decision']}[/]",
+            product.catalog_title if product else "—",
+            score,
+            r["reason"],
+        )
+    console.print(table)

