@@ -23,10 +23,10 @@ class Encoder:
         self.meta = models.read_meta(self.path)
         # The normalizer's version is part of the fingerprint: the catalog's vectors in Redis
         # embed normalized text, so a new text form means new vectors.
-        self.fingerprint = f"{models.fingerprint(self.path, self._label(model))}-n{NORMALIZER_VERSION}"
-        get_dim = getattr(self.model, "get_embedding_dimension", None) or getattr(
-            self.model, "get_sentence_embedding_dimension"
+        self.fingerprint = (
+            f"{models.fingerprint(self.path, self._label(model))}-n{NORMALIZER_VERSION}"
         )
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         dim = get_dim()
         self.dim = int(dim) if dim else int(self.encode(["probe"]).shape[1])
 

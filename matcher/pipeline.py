@@ -41,10 +41,10 @@ class MatchPipeline:
         idx, scores = index.top_k(vectors, self.top_k)
         now = datetime.now(timezone.utc)
         results = []
-        for i, (offer, norm) in enumerate(zip(offers, normalized)):
+        for i, (offer, norm) in enumerate(zip(offers, normalized, strict=True)):
             cands = [
                 Scored(index.entries[j].catalog_id, float(s), index.entries[j].attributes)
-                for j, s in zip(idx[i], scores[i])
+                for j, s in zip(idx[i], scores[i], strict=True)
             ]
             verdict = self.policy.decide(norm.attributes, cands)
             results.append(
@@ -54,7 +54,9 @@ class MatchPipeline:
                     decision="match" if verdict.matched else "no_match",
                     catalog_id=verdict.matched.catalog_id if verdict.matched else None,
                     score=_score(verdict.matched, cands),
-                    candidates=[Candidate(catalog_id=c.catalog_id, score=round(c.score, 6)) for c in cands],
+                    candidates=[
+                        Candidate(catalog_id=c.catalog_id, score=round(c.score, 6)) for c in cands
+                    ],
                     reason=verdict.reason,
                     normalized=norm.text,
                     model=self.encoder.fingerprint,

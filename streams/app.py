@@ -7,6 +7,8 @@ same group (``MATCHER_GROUP_ID``) and split the input topic's partitions.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,9 +50,12 @@ def build(settings: Settings | None = None, service: MatchService | None = None)
     broker = KafkaBroker(cfg.kafka_bootstrap, graceful_timeout=cfg.graceful_timeout_s)
     app = FastStream(broker, logger=log)
 
+    # Which process produced a result: for operators, and for tests of partition sharing.
+    headers = {"content-type": "application/json", "matcher-instance": instance_id()}
+
     async def send(topic: str, key: bytes | None, value: bytes) -> Awaitable[Any] | None:
         fut: Awaitable[Any] | None = await broker.publish(
-            value, topic, key=key, headers={"content-type": "application/json"}, no_confirm=True
+            value, topic, key=key, headers=headers, no_confirm=True
         )
         return fut
 
@@ -61,7 +66,11 @@ def build(settings: Settings | None = None, service: MatchService | None = None)
         await ensure_topics(cfg)
         svc = service or MatchService.from_settings(cfg)
         processor.match = svc.pipeline.match
-        log.info("matching with model %s, catalog version %d", svc.encoder.fingerprint, svc.catalog_version())
+        log.info(
+            "matching with model %s, catalog version %d",
+            svc.encoder.fingerprint,
+            svc.catalog_version(),
+        )
 
     @broker.subscriber(
         cfg.input_topic,
@@ -78,6 +87,10 @@ def build(settings: Settings | None = None, service: MatchService | None = None)
         await processor.handle(records, msg.consumer)  # type: ignore[arg-type]
 
     return MatcherApp(app, broker, processor)
+
+
+def instance_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _not_started(offers: Sequence[Offer]) -> list[MatchResult]:

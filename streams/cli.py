@@ -75,7 +75,9 @@ def _encoder_and_store(cfg):  # type: ignore[no-untyped-def]
     from matcher.encoder import Encoder
 
     enc = Encoder(cfg.model, device=cfg.device, batch_size=cfg.batch_size)
-    store = RedisCatalog(redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, enc.fingerprint, enc.dim)
+    store = RedisCatalog(
+        redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, enc.fingerprint, enc.dim
+    )
     return enc, store
 
 
@@ -152,7 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("run", help="consume offers from Kafka and publish matches (config: MATCHER_*)").set_defaults(func=cmd_run)
+    sub.add_parser(
+        "run", help="consume offers from Kafka and publish matches (config: MATCHER_*)"
+    ).set_defaults(func=cmd_run)
 
     up = sub.add_parser("up", help="run embedded Kafka-protocol broker and Redis until Ctrl-C")
     up.add_argument("--kafka-port", type=int, default=None)
@@ -163,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--offers", type=int, default=400)
     demo.set_defaults(func=cmd_demo)
 
-    cat = sub.add_parser("catalog", help="the catalog in Redis").add_subparsers(dest="action", required=True)
+    cat = sub.add_parser("catalog", help="the catalog in Redis").add_subparsers(
+        dest="action", required=True
+    )
     cload = cat.add_parser("load", help="embed a JSONL/CSV catalog into Redis")
     cload.add_argument("path", type=Path)
     cload.add_argument("--replace", action="store_true", help="delete stored items not in PATH")
@@ -178,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--out", type=Path, default=None)
     match.set_defaults(func=cmd_match)
 
-    gen = sub.add_parser("generate", help="write the synthetic phone market (catalog, offers, pairs)")
+    gen = sub.add_parser(
+        "generate", help="write the synthetic phone market (catalog, offers, pairs)"
+    )
     gen.add_argument("--out", required=True, type=Path)
     gen.add_argument("--seed", type=int, default=42)
     gen.set_defaults(func=cmd_generate)
@@ -186,7 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("MATCHER_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("MATCHER_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     for noisy in ("aiokafka", "httpx", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)

@@ -92,11 +92,15 @@ class BatchProcessor:
             try:
                 offers.append(parse_offer(record.value or b"", self.settings.max_title_chars))
             except InvalidOffer as exc:
-                pending.append(await self.send(self.settings.dlq_topic, record.key, _dead(record, exc)))
+                pending.append(
+                    await self.send(self.settings.dlq_topic, record.key, _dead(record, exc))
+                )
         results = await asyncio.to_thread(self.match, offers) if offers else []
         for result in results:
             body = result.model_dump_json().encode()
-            pending.append(await self.send(self.settings.output_topic, result.offer_id.encode(), body))
+            pending.append(
+                await self.send(self.settings.output_topic, result.offer_id.encode(), body)
+            )
         # Wait for every broker acknowledgement before the caller commits.
         await asyncio.gather(*(p for p in pending if p is not None))
         self.stats.dead_lettered += len(records) - len(offers)
@@ -127,7 +131,9 @@ def _dead(record: ConsumerRecord[Any, Any], exc: InvalidOffer) -> bytes:
     )
 
 
-def _next_offsets(records: Sequence[ConsumerRecord[Any, Any]]) -> dict[TopicPartition, OffsetAndMetadata]:
+def _next_offsets(
+    records: Sequence[ConsumerRecord[Any, Any]],
+) -> dict[TopicPartition, OffsetAndMetadata]:
     last: dict[TopicPartition, int] = {}
     for r in records:
         tp = TopicPartition(r.topic, r.partition)

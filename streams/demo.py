@@ -63,7 +63,9 @@ class DemoReport:
 
 
 def offer_payload(offer: dict[str, Any]) -> bytes:
-    return json.dumps({k: offer[k] for k in OFFER_FIELDS if k in offer}, ensure_ascii=False).encode()
+    return json.dumps(
+        {k: offer[k] for k in OFFER_FIELDS if k in offer}, ensure_ascii=False
+    ).encode()
 
 
 async def produce(bootstrap: str, topic: str, payloads: list[tuple[bytes, bytes]]) -> None:
@@ -115,7 +117,9 @@ async def wait_running(broker: Any, timeout_s: float = 120.0) -> None:
     raise TimeoutError("the consumer did not start")
 
 
-async def run_demo(n_offers: int = 400, malformed: int = 4, console: Console | None = None) -> DemoReport:
+async def run_demo(
+    n_offers: int = 400, malformed: int = 4, console: Console | None = None
+) -> DemoReport:
     console = console or Console()
     market = build_market(seed=42)
     data_dir = Path(tempfile.mkdtemp(prefix="matcher-demo-"))
@@ -131,14 +135,18 @@ async def run_demo(n_offers: int = 400, malformed: int = 4, console: Console | N
         encoder = Encoder(cfg.model, batch_size=cfg.batch_size)
         service = MatchService.from_settings(cfg, encoder)
         report = load(read_catalog(data_dir / "catalog.jsonl"), encoder, service.store)
-        console.print(f"catalog version {report.version}: {report.embedded} items embedded into Redis")
+        console.print(
+            f"catalog version {report.version}: {report.embedded} items embedded into Redis"
+        )
         matcher = build(cfg, service)
         runner = asyncio.create_task(matcher.app.run())
         try:
             await wait_running(matcher.broker)
             t0 = time.perf_counter()
             await produce(env.bootstrap, cfg.input_topic, payloads)
-            results, t_last = await collect(env.bootstrap, cfg.output_topic, all_ids(set(expected)), 600)
+            results, t_last = await collect(
+                env.bootstrap, cfg.output_topic, all_ids(set(expected)), 600
+            )
             dlq, _ = await collect(env.bootstrap, cfg.dlq_topic, lambda e: len(e) >= malformed, 30)
         finally:
             matcher.app.exit()
@@ -161,7 +169,9 @@ async def run_demo(n_offers: int = 400, malformed: int = 4, console: Console | N
     )
 
 
-def _print_table(console: Console, rows: list[dict[str, Any]], titles: dict[str, str], market: Any) -> None:
+def _print_table(
+    console: Console, rows: list[dict[str, Any]], titles: dict[str, str], market: Any
+) -> None:
     table = Table(title=f"supplier offer → catalog item (first {len(rows)})")
     for col in ("offer", "decision", "catalog item", "score", "reason"):
         table.add_column(col, overflow="fold")

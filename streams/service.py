@@ -24,7 +24,9 @@ class MatchService:
     @classmethod
     def from_settings(cls, cfg: Settings, encoder: Encoder | None = None) -> MatchService:
         enc = encoder or Encoder(cfg.model, device=cfg.device, batch_size=cfg.batch_size)
-        store = RedisCatalog(redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, enc.fingerprint, enc.dim)
+        store = RedisCatalog(
+            redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, enc.fingerprint, enc.dim
+        )
         cache = CatalogCache(store)
         policy = DecisionPolicy(threshold_for(cfg, enc), guards=cfg.guards)
         return cls(enc, store, MatchPipeline(enc, cache.current, policy, top_k=cfg.top_k))

@@ -42,8 +42,10 @@ class CatalogIndex:
             return empty.astype(np.int64), empty.astype(np.float32)
         k = min(k, n)
         scores = queries @ self.vectors.T
-        idx = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < n else np.tile(
-            np.arange(n), (len(queries), 1)
+        idx = (
+            np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            if k < n
+            else np.tile(np.arange(n), (len(queries), 1))
         )
         part = np.take_along_axis(scores, idx, axis=1)
         order = np.argsort(-part, axis=1, kind="stable")

@@ -68,7 +68,9 @@ def load(
     return LoadReport(version, len(fresh), len(items) - len(fresh), len(gone))
 
 
-def build_index(items: Sequence[CatalogItem], encoder: Encoder, progress: bool = True) -> CatalogIndex:
+def build_index(
+    items: Sequence[CatalogItem], encoder: Encoder, progress: bool = True
+) -> CatalogIndex:
     """An in-memory catalog with no Redis, for offline matching and evaluation."""
     stored = [to_stored(it) for it in items]
     vectors = embed(stored, encoder, progress)

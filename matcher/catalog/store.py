@@ -89,7 +89,7 @@ class RedisCatalog:
             )
             pipe.hset(
                 self.vectors_key,
-                mapping={it.catalog_id: vec.tobytes() for it, vec in zip(items, vectors)},
+                mapping={it.catalog_id: vec.tobytes() for it, vec in zip(items, vectors, strict=True)},
             )
         pipe.incr(self.version_key)
         return int(pipe.execute()[-1])
@@ -109,7 +109,9 @@ class RedisCatalog:
                 continue
             row = np.frombuffer(vec, dtype=np.float32)
             if row.shape[0] != self.dim:
-                raise ValueError(f"vector of {_s(cid_raw)} has {row.shape[0]} dims, want {self.dim}")
+                raise ValueError(
+                    f"vector of {_s(cid_raw)} has {row.shape[0]} dims, want {self.dim}"
+                )
             attrs = json.loads(raw)["attributes"]
             entries.append(Entry(_s(cid_raw), Attributes(**attrs)))
             rows.append(row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # (russian, english) colour names as the catalog writes them
+# fmt: off
 COLORS: list[tuple[str, str]] = [
     ("черный", "black"), ("белый", "white"), ("серый", "gray"), ("серебристый", "silver"),
     ("золотой", "gold"), ("зеленый", "green"), ("зелёный", "lemon green"), ("зеленый", "sage green"),
@@ -18,6 +19,7 @@ COLORS: list[tuple[str, str]] = [
     ("черный", "midnight black"), ("синий", "deep blue"), ("бежевый", "beige"),
     ("серый", "graphite gray"), ("голубой", "ice blue"), ("зеленый", "forest green"),
 ]
+# fmt: off
 APPLE_COLORS: list[tuple[str, str]] = [
     ("черный", "black"), ("белый", "white"), ("темная ночь", "midnight"),
     ("сияющая звезда", "starlight"), ("синий", "blue"), ("розовый", "pink"), ("зеленый", "green"),
@@ -25,13 +27,17 @@ APPLE_COLORS: list[tuple[str, str]] = [
     ("натуральный титан", "natural titanium"), ("черный титан", "black titanium"),
     ("белый титан", "white titanium"), ("серый космос", "space gray"), ("фиолетовый", "purple"),
 ]
+# fmt: on
+# fmt: on
 
+# fmt: off
 ANDROID_MEMORY: list[tuple[int, int]] = [
     (3, 64), (4, 64), (4, 128), (6, 128), (8, 128), (4, 256), (6, 256), (8, 256), (12, 256),
     (8, 512), (12, 512), (16, 512), (16, 1024), (12, 1024),
 ]
 APPLE_MEMORY: list[int] = [64, 128, 256, 512, 1024]
 SIM_MARKS = ["esim", "nano sim + esim", "dualsim"]
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,9 @@ def _join(base: str, suffix: str) -> str:
     return f"{base} {suffix}"
 
 
-def _gen(brand: str, series: str, lines: list[tuple[str, list[str]]], network: str = "") -> list[Family]:
+def _gen(
+    brand: str, series: str, lines: list[tuple[str, list[str]]], network: str = ""
+) -> list[Family]:
     """Families from ``(base, [suffixes])``: ``("note 14", ["", "pro", "pro+"])``."""
     out = []
     for base, suffixes in lines:
@@ -84,7 +92,14 @@ def families() -> list[Family]:
     for g in ("x6", "x7", "f6", "m6", "c61", "c65", "c75", "f7", "x5"):
         fam += _gen("xiaomi", "poco", [(g, ["", "pro"])])
     for g in ("13", "14", "15", "16"):
-        fam.append(Family("apple", "iphone", tuple(_join(g, s) for s in ["", "plus", "pro", "pro max"]), apple=True))
+        fam.append(
+            Family(
+                "apple",
+                "iphone",
+                tuple(_join(g, s) for s in ["", "plus", "pro", "pro max"]),
+                apple=True,
+            )
+        )
     fam.append(Family("apple", "ipad", ("air 11 (2024)", "air 13 (2024)"), apple=True))
     fam.append(Family("apple", "ipad", ("pro 11 (2024)", "pro 13 (2024)"), apple=True))
     fam.append(Family("apple", "ipad", ("mini (2024)", "10.9 (2022)"), apple=True))
@@ -99,7 +114,9 @@ def families() -> list[Family]:
         fam += _gen("realme", "", [(g, [""])])
     for g in ("11", "12", "13", "14"):
         fam += _gen("realme", "", [(g, ["", "+", "pro", "pro+"])])
-    fam += _gen("realme", "", [("note 50", ["", "60"]), ("gt 6", ["", "t"]), ("narzo 70", ["", "pro"])])
+    fam += _gen(
+        "realme", "", [("note 50", ["", "60"]), ("gt 6", ["", "t"]), ("narzo 70", ["", "pro"])]
+    )
     for g in ("hot 40", "hot 50", "note 30", "note 40", "smart 8", "smart 9", "zero 30", "gt 20"):
         fam += _gen("infinix", "", [(g, ["", "i", "pro"])])
     for g in ("spark 20", "spark 30", "camon 30", "pova 6", "pop 8", "pop 9"):
@@ -111,12 +128,18 @@ def families() -> list[Family]:
     fam += _gen("honor", "", [("magic 6", ["pro", "lite"]), ("magic 7", ["pro", "lite"])])
     for g in ("nova 11", "nova 12", "nova 13"):
         fam += _gen("huawei", "", [(g, ["", "i", "s", "pro"])])
-    fam += _gen("huawei", "", [("pura 70", ["", "pro", "ultra"]), ("nova y72", ["", "s"]), ("mate 60", ["", "pro"])])
+    fam += _gen(
+        "huawei",
+        "",
+        [("pura 70", ["", "pro", "ultra"]), ("nova y72", ["", "s"]), ("mate 60", ["", "pro"])],
+    )
     for g in ("7", "8", "9"):
         fam += _gen("google", "pixel", [(g, ["", "a", "pro", "pro xl"])], "5g")
     for g in ("11", "12", "13"):
         fam += _gen("oneplus", "", [(g, ["", "r"])], "5g")
-    fam += _gen("oneplus", "", [("nord ce4", ["", "lite"]), ("nord 4", [""]), ("nord ce3", ["", "lite"])])
+    fam += _gen(
+        "oneplus", "", [("nord ce4", ["", "lite"]), ("nord 4", [""]), ("nord ce3", ["", "lite"])]
+    )
     for g in ("y36", "y28", "v30", "v40", "x100"):
         fam += _gen("vivo", "", [(g, ["", "pro"])])
     for g in ("g54", "g84", "g85", "edge 40", "edge 50"):

@@ -67,12 +67,13 @@ class Market:
 def _variants(fam: Family, model: str, rng: random.Random) -> list[Product]:
     """All variants a model is made in (more than the catalog will list)."""
     out = []
+    mems: list[tuple[int | None, int]]
     if fam.apple:
         mems = [(None, r) for r in rng.sample(APPLE_MEMORY, 3)]
         colors = rng.sample(APPLE_COLORS, 4)
     else:
         start = rng.randrange(0, len(ANDROID_MEMORY) - 4)
-        mems = [(r, s) for r, s in ANDROID_MEMORY[start : start + 4]]
+        mems = list(ANDROID_MEMORY[start : start + 4])
         colors = _distinct_colors(rng)
     sim = rng.choice(SIM_MARKS) if fam.apple and "iphone" in fam.series else ""
     for ram, rom in mems:
@@ -105,7 +106,9 @@ def build_market(seed: int = 42, unlisted_share: float = 0.12) -> Market:
     rng.shuffle(order)
     for rank, i in enumerate(order):
         share = rank / len(order)
-        market.split_of_family[fams[i].key] = "train" if share < 0.6 else "valid" if share < 0.75 else "test"
+        market.split_of_family[fams[i].key] = (
+            "train" if share < 0.6 else "valid" if share < 0.75 else "test"
+        )
     listed: list[Product] = []
     unlisted: list[Product] = []
     for fam in fams:
@@ -116,7 +119,7 @@ def build_market(seed: int = 42, unlisted_share: float = 0.12) -> Market:
                 unlisted += variants  # a model the catalog does not carry at all
                 continue
             rng.shuffle(variants)
-            keep = max(1, int(len(variants) * 0.75))
+            keep = len(variants) - max(1, len(variants) // 6)
             listed += variants[:keep]
             unlisted += variants[keep:]  # hard negatives: listed model, unlisted variant
     for n, product in enumerate(listed):
@@ -137,10 +140,8 @@ def _make_offers(
     by_product: dict[Product, str],
     rng: random.Random,
 ) -> None:
-    n = 0
-    for product, expected in [(p, by_product[p]) for p in listed] + [(p, None) for p in unlisted]:
-        if expected is None and rng.random() < 0.5:
-            continue  # keep no_match offers at roughly a quarter of all offers
+    todo = [(p, by_product[p]) for p in listed] + [(p, None) for p in unlisted]
+    for n, (product, expected) in enumerate(todo):
         split = market.split_of_family[product.family]
         title = noisy_title(product, rng)
         offer = {
@@ -153,7 +154,6 @@ def _make_offers(
             "family": product.family,
         }
         market.offers[split].append(offer)
-        n += 1
     for split in SPLITS:
         rng.shuffle(market.offers[split])
 
@@ -187,7 +187,13 @@ def _short_name(product: Product, rng: random.Random) -> str:
     prefix, model = product.prefix, product.model
     r = rng.random()
     if prefix == "xiaomi redmi":
-        return rng.choice([f"redmi {model}", model if model.startswith("note") else f"redmi {model}", f"xiaomi redmi {model}"])
+        return rng.choice(
+            [
+                f"redmi {model}",
+                model if model.startswith("note") else f"redmi {model}",
+                f"xiaomi redmi {model}",
+            ]
+        )
     if prefix == "xiaomi poco":
         return rng.choice([f"poco {model}", f"xiaomi poco {model}"])
     if prefix == "xiaomi":
@@ -221,12 +227,19 @@ def noisy_title(product: Product, rng: random.Random) -> str:
         name = f"{name} {product.network}"
     parts = [name, _memory(product, rng), _color(product, rng)]
     if product.sim and rng.random() < 0.7:
-        parts.append(product.sim.replace("nano sim + esim", rng.choice(["nano sim + esim", "nano-sim+esim", "sim+esim"])))
+        parts.append(
+            product.sim.replace(
+                "nano sim + esim", rng.choice(["nano sim + esim", "nano-sim+esim", "sim+esim"])
+            )
+        )
     if rng.random() < 0.25:
         i, j = 1, 2
         parts[i], parts[j] = parts[j], parts[i]
     if rng.random() < 0.2:
-        parts.insert(rng.choice([0, len(parts)]), rng.choice(["new", "оригинал", "!!!", "в наличии", "EAC", "ростест", "global version"]))
+        parts.insert(
+            rng.choice([0, len(parts)]),
+            rng.choice(["new", "оригинал", "!!!", "в наличии", "EAC", "ростест", "global version"]),
+        )
     words = " ".join(parts).split()
     if rng.random() < 0.2:
         k = rng.randrange(len(words))

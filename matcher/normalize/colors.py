@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 # Base colour words: a colour name is known when it ends in one of these (or is one).
+# fmt: off
 BASE_COLORS: frozenset[str] = frozenset(
     {
         "black", "white", "gray", "silver", "gold", "green", "blue", "red", "pink", "purple",
@@ -18,8 +19,10 @@ BASE_COLORS: frozenset[str] = frozenset(
         "aqua", "emerald", "jade", "onyx", "obsidian", "porcelain", "hazel", "sage",
     }
 )
+# fmt: on
 
 # Words that only shade a base colour (``ocean blue``, ``space gray``).
+# fmt: off
 SHADES: frozenset[str] = frozenset(
     {
         "lemon", "sage", "ocean", "space", "desert", "natural", "deep", "dark", "light", "sky",
@@ -35,6 +38,7 @@ SHADES: frozenset[str] = frozenset(
         "yellow", "orange", "beige", "brown", "cream", "teal", "cyan",
     }
 )
+# fmt: on
 
 # Latin synonyms folded before comparison.
 LATIN_SYNONYMS: dict[str, str] = {
@@ -139,7 +143,7 @@ def canonical(name: str) -> str | None:
     if text in _CYRILLIC_FORMS:
         return _CYRILLIC_FORMS[text]
     words = [fold_word(w) for w in re.split(r"[\s_/-]+", text) if w]
-    if not words or words[-1] not in BASE_COLORS and not _cyrillic_word(words[-1]):
+    if not words or (words[-1] not in BASE_COLORS and not _cyrillic_word(words[-1])):
         return None
     if _cyrillic_word(words[-1]):
         return _CYRILLIC_FORMS.get(" ".join(words))

@@ -56,10 +56,11 @@ def extract(text: str) -> tuple[Memory, str]:
     """
     for regex in (_PAIR_RE, _TWO_RE):
         for m in regex.finditer(text):
-            ram, rom = int(m.group(1)), _gb(m.group(2), m.group(3))
-            if ram in RAM_SIZES and rom in ROM_SIZES and rom > ram:
-                return Memory(ram, rom), _replace(text, m, f"{ram}/{rom}gb")
-    ram = rom = None
+            pair_ram, pair_rom = int(m.group(1)), _gb(m.group(2), m.group(3))
+            if pair_ram in RAM_SIZES and pair_rom in ROM_SIZES and pair_rom > pair_ram:
+                return Memory(pair_ram, pair_rom), _replace(text, m, f"{pair_ram}/{pair_rom}gb")
+    ram: int | None = None
+    rom: int | None = None
     out = text
     for m in reversed(list(_ONE_RE.finditer(text))):
         size, role = _gb(m.group(1), m.group(2)), m.group(3)

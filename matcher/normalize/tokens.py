@@ -37,6 +37,7 @@ _REGION_PHRASES: list[tuple[str, str]] = [
     (r"china\s+version", "cn"),
 ]
 
+# fmt: off
 MARKETING_WORDS: frozenset[str] = frozenset(
     {
         "new", "новый", "новинка", "original", "оригинал", "оригинальный", "официальный",
@@ -46,6 +47,7 @@ MARKETING_WORDS: frozenset[str] = frozenset(
         "планшет", "tablet", "express", "доставка", "delivery", "fast", "быстрая", "!!!",
     }
 )
+# fmt: on
 
 _PUNCT_RE = re.compile(r"[^\w\s/+.()-]")
 

