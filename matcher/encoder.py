@@ -26,7 +26,10 @@ class Encoder:
         self.fingerprint = (
             f"{models.fingerprint(self.path, self._label(model))}-n{NORMALIZER_VERSION}"
         )
-        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
         dim = get_dim()
         self.dim = int(dim) if dim else int(self.encode(["probe"]).shape[1])
 

@@ -35,7 +35,12 @@ class Settings(BaseSettings):
         "the threshold calibrated with the model, else 0.80",
     )
     top_k: int = Field(5, ge=1, description="candidates returned with each result")
-    guards: bool = Field(True, description="reject candidates whose RAM, ROM or colour conflicts")
+    guards: bool = Field(
+        True, description="reject candidates whose RAM, ROM, colour or model number conflicts"
+    )
+    reranker: str | None = Field(
+        None, description="cross-encoder folder for the unsure cosine band; unset = none"
+    )
     max_title_chars: int = Field(512, ge=1, description="longer titles go to the dead-letter topic")
     redis_prefix: str = Field("matcher", description="key prefix of the catalog in Redis")
     partitions: int = Field(4, ge=1, description="partitions of topics the matcher creates")

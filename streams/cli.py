@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -12,6 +13,9 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -150,6 +154,143 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(cls: type[T], args: argparse.Namespace, **overrides: object) -> T:
+    """A config dataclass from the parsed flags of the same names (paths as strings)."""
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    values = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k in names}
+    return cls(**{**values, **overrides})
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from matcher.training.trainer import TrainConfig, train
+
+    report = train(_config(TrainConfig, args))
+    summary = {"out": report.out, "seconds": round(report.seconds, 1), "steps": report.steps}
+    print(json.dumps({**summary, "threshold": round(report.threshold, 4), "valid": report.valid}))
+    return 0
+
+
+def cmd_train_reranker(args: argparse.Namespace) -> int:
+    from matcher.training.cross import RerankConfig, train_reranker
+
+    print(json.dumps(train_reranker(_config(RerankConfig, args, symmetric=not args.one_way))))
+    return 0
+
+
+def _eval_encoder(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from matcher.encoder import Encoder
+
+    enc = Encoder(args.model, batch_size=args.batch_size)
+    if args.max_seq_length:
+        enc.model.max_seq_length = args.max_seq_length
+    return enc
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.pairs:
+        return _eval_pairs(args)
+    if args.catalog and args.offers:
+        return _eval_offers(args)
+    print("matcher eval: give --pairs, or --catalog and --offers", file=sys.stderr)
+    return 2
+
+
+def _eval_pairs(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from matcher.evaluation.pairs import evaluate, table_rows
+    from matcher.evaluation.plots import score_plot
+    from matcher.rerank import Reranker
+
+    enc = _eval_encoder(args)
+    reranker = Reranker(str(args.reranker)) if args.reranker else None
+    report, raw = evaluate(enc, args.pairs, args.serialize, args.threshold, reranker)
+    if args.plot:
+        scores, labels = raw["test"]
+        score_plot(
+            scores,
+            labels,
+            report.threshold,
+            f"{Path(args.pairs).name} — {enc.fingerprint}",
+            args.plot,
+        )
+    if args.json:
+        print(json.dumps(asdict(report)))
+        return 0
+    table = Table(
+        title=f"{args.pairs} — {enc.fingerprint}, threshold {report.threshold:.4f} ({report.threshold_source})"
+    )
+    for col in ("metric", "valid", "test"):
+        table.add_column(col, justify="right" if col != "metric" else "left")
+    for row in table_rows(report):
+        table.add_row(*row)
+    Console().print(table)
+    return 0
+
+
+def _eval_offers(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from matcher import models
+    from matcher.catalog import read_catalog
+    from matcher.catalog.loader import build_index
+    from matcher.evaluation import offers as offer_eval
+
+    enc = _eval_encoder(args)
+    index = build_index(read_catalog(args.catalog), enc)
+
+    def read(path: Path) -> list[dict[str, object]]:
+        return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+    test = read(args.offers)
+    valid = read(args.valid_offers) if args.valid_offers else []
+    rows = {}
+    for guards in (False, True):
+        threshold = args.threshold
+        if threshold is None:
+            if valid:
+                threshold = offer_eval.calibrate(offer_eval.outcomes(enc, index, valid, guards))
+            else:
+                threshold = enc.calibrated_threshold or 0.8
+        rows["guards" if guards else "no guards"] = offer_eval.at(
+            offer_eval.outcomes(enc, index, test, guards), threshold
+        )
+    if args.write_threshold:
+        meta_path = Path(enc.path) / models.MATCHER_META
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        meta.update(
+            {
+                "threshold": round(rows["guards"].threshold, 6),
+                "threshold_source": f"max F1 of offer decisions on {Path(args.valid_offers or args.offers).name}, guards on",
+            }
+        )
+        meta_path.write_text(json.dumps(meta, indent=2))
+    if args.json:
+        print(json.dumps({"model": enc.fingerprint, **{k: v.as_dict() for k, v in rows.items()}}))
+        return 0
+    table = Table(
+        title=f"offers → decisions: {args.offers.name} ({len(test)} offers), model {enc.fingerprint}"
+    )
+    for col in ("config", "threshold", "precision", "recall", "F1", "id accuracy", "accuracy"):
+        table.add_column(col, justify="right")
+    for name, m in rows.items():
+        table.add_row(
+            name,
+            f"{m.threshold:.4f}",
+            f"{m.precision:.4f}",
+            f"{m.recall:.4f}",
+            f"{m.f1:.4f}",
+            f"{m.id_accuracy:.4f}",
+            f"{m.accuracy:.4f}",
+        )
+    Console().print(table)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +331,90 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", required=True, type=Path)
     gen.add_argument("--seed", type=int, default=42)
     gen.set_defaults(func=cmd_generate)
+
+    from matcher.training.losses import LOSSES
+
+    tr = sub.add_parser("train", help="fine-tune a bi-encoder on labelled pairs")
+    tr.add_argument(
+        "--train",
+        required=True,
+        type=Path,
+        help="pairs: .csv/.jsonl (sentence_0, sentence_1, label) or benchmark .txt",
+    )
+    tr.add_argument("--valid", required=True, type=Path)
+    tr.add_argument("--out", required=True, type=Path)
+    tr.add_argument(
+        "--base",
+        default="all-MiniLM-L6-v2",
+        help="model to start from (folder, packaged name or hub id)",
+    )
+    tr.add_argument("--loss", choices=LOSSES, default="contrastive")
+    tr.add_argument("--margin", type=float, default=0.5)
+    tr.add_argument("--epochs", type=float, default=10.0)
+    tr.add_argument("--batch-size", type=int, default=16)
+    tr.add_argument("--lr", type=float, default=5e-5)
+    tr.add_argument("--warmup-ratio", type=float, default=0.0)
+    tr.add_argument("--max-seq-length", type=int, default=None)
+    tr.add_argument("--seed", type=int, default=42)
+    tr.add_argument(
+        "--symmetric", action="store_true", help="train on both directions of each pair"
+    )
+    tr.add_argument(
+        "--serialize", choices=("kv", "values", "raw"), default="kv", help="benchmark record text"
+    )
+    tr.add_argument(
+        "--eval-steps", type=int, default=None, help="evaluate every N steps (default: each epoch)"
+    )
+    tr.add_argument("--max-train-pairs", type=int, default=None, help="train on a random subsample")
+    tr.set_defaults(func=cmd_train)
+
+    rr = sub.add_parser(
+        "train-reranker", help="train the cross-encoder second stage, calibrate its band"
+    )
+    rr.add_argument("--train", required=True, type=Path)
+    rr.add_argument("--valid", required=True, type=Path)
+    rr.add_argument("--out", required=True, type=Path)
+    rr.add_argument(
+        "--bi-encoder", default="all-MiniLM-L6-v2", help="the first stage the band is for"
+    )
+    rr.add_argument("--bi-max-seq-length", type=int, default=None)
+    rr.add_argument("--base", default="all-MiniLM-L6-v2")
+    rr.add_argument("--epochs", type=float, default=2.0)
+    rr.add_argument("--batch-size", type=int, default=16)
+    rr.add_argument("--lr", type=float, default=3e-5)
+    rr.add_argument("--max-length", type=int, default=128)
+    rr.add_argument("--seed", type=int, default=42)
+    rr.add_argument("--one-way", action="store_true", help="do not add the reversed pairs")
+    rr.add_argument("--serialize", choices=("kv", "values", "raw"), default="kv")
+    rr.set_defaults(func=cmd_train_reranker)
+
+    ev = sub.add_parser(
+        "eval", help="measure a model on pairs, or end to end on offers with answers"
+    )
+    ev.add_argument("--model", default="all-MiniLM-L6-v2")
+    ev.add_argument(
+        "--pairs", type=Path, help="benchmark folder (train/valid/test) or one pairs file"
+    )
+    ev.add_argument("--catalog", type=Path, help="catalog file, for offers mode")
+    ev.add_argument("--offers", type=Path, help="offers with expected_catalog_id, for offers mode")
+    ev.add_argument("--valid-offers", type=Path, help="offers to calibrate the threshold on")
+    ev.add_argument(
+        "--write-threshold",
+        action="store_true",
+        help="store the calibrated threshold with the model",
+    )
+    ev.add_argument("--threshold", type=float, default=None)
+    ev.add_argument("--serialize", choices=("kv", "values", "raw"), default="kv")
+    ev.add_argument("--max-seq-length", type=int, default=None)
+    ev.add_argument("--batch-size", type=int, default=64)
+    ev.add_argument(
+        "--plot", type=Path, default=None, help="PNG of score histograms and the PR curve"
+    )
+    ev.add_argument("--json", action="store_true", help="one machine-readable object")
+    ev.add_argument(
+        "--reranker", type=Path, default=None, help="cross-encoder for the unsure band (pairs mode)"
+    )
+    ev.set_defaults(func=cmd_eval)
     return parser
 
 

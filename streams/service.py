@@ -10,6 +10,7 @@ from matcher.catalog import CatalogCache, RedisCatalog
 from matcher.decision import DecisionPolicy
 from matcher.encoder import Encoder
 from matcher.pipeline import MatchPipeline
+from matcher.rerank import Reranker
 from matcher.settings import FALLBACK_THRESHOLD, Settings
 
 
@@ -29,7 +30,8 @@ class MatchService:
         )
         cache = CatalogCache(store)
         policy = DecisionPolicy(threshold_for(cfg, enc), guards=cfg.guards)
-        return cls(enc, store, MatchPipeline(enc, cache.current, policy, top_k=cfg.top_k))
+        reranker = Reranker(cfg.reranker, device=cfg.device) if cfg.reranker else None
+        return cls(enc, store, MatchPipeline(enc, cache.current, policy, cfg.top_k, reranker))
 
     def catalog_version(self) -> int:
         return self.store.version()

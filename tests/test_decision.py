@@ -59,3 +59,44 @@ def test_top_k_orders_by_cosine() -> None:
     assert np.allclose(np.sort(full[0])[::-1][:5], scores[0], atol=1e-6)
     idx_all, _ = index.top_k(vecs[[3]], 100)
     assert sorted(idx_all[0].tolist()) == list(range(50))
+
+
+def test_model_guard() -> None:
+    note14 = Attributes(model="14")
+    assert conflicts(note14, Attributes(model="14 pro")) == ["model"]
+    assert conflicts(note14, Attributes(model=None)) == []
+    assert conflicts(note14, Attributes(model="14")) == []
+
+
+def test_vector_guard_agrees_with_conflicts() -> None:
+    import itertools
+
+    from matcher.decision.guards import allowed
+
+    colors = [None, "green", "lemon green", "sage green", "gray", "space gray"]
+    catalog = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8, 12], [None, 256])]
+    catalog += [Attributes(model=m) for m in (None, "14", "14 pro")]
+    index = CatalogIndex(
+        [Entry(str(i), a) for i, a in enumerate(catalog)],
+        np.eye(len(catalog), dtype=np.float32),
+        1,
+        len(catalog),
+    )
+    offers = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8], [None, 256, 512])]
+    offers += [Attributes(model="14"), Attributes(model="15")]
+    for offer in offers:
+        mask = allowed(offer, index.columns)
+        assert mask.tolist() == [not conflicts(offer, c) for c in catalog], offer
+
+
+def test_best_compatible_beyond_the_top_k() -> None:
+    policy = DecisionPolicy(threshold=0.8)
+    top = [Scored("black", 0.99, A("black", 8, 256))]
+    verdict = policy.decide(
+        A("green", 8, 256), top, compatible=Scored("green", 0.9, A("green", 8, 256))
+    )
+    assert verdict.matched is not None and verdict.matched.catalog_id == "green"
+    low = policy.decide(
+        A("green", 8, 256), top, compatible=Scored("green", 0.7, A("green", 8, 256))
+    )
+    assert low.matched is None and low.reason == "conflict:color"

@@ -128,3 +128,39 @@ def test_cyrillic_and_latin_colours_fold() -> None:
 )
 def test_colour_compatibility(a: str | None, b: str | None, ok: bool) -> None:
     assert compatible(a, b) is ok
+
+
+@pytest.mark.parametrize(
+    ("typo", "fixed"),
+    [
+        ("motroola g85", "motorola g85"),
+        ("apple ihpone 15", "apple iphone 15"),
+        ("raelme 12", "realme 12"),
+    ],
+)
+def test_brand_typos_are_repaired(typo: str, fixed: str) -> None:
+    assert normalize(typo).title == fixed
+
+
+@pytest.mark.parametrize(
+    ("word", "color"), [("wihte", "white"), ("роозвый", "pink"), ("space gary", "space gray")]
+)
+def test_colour_typos_are_repaired(word: str, color: str) -> None:
+    assert normalize(f"tecno pova 6 8/128 {word}").attributes.color == color
+
+
+def test_unknown_words_are_not_corrected_into_known_ones() -> None:
+    assert normalize("honor magic 7 lite").title == "honor magic 7 lite"
+    assert normalize("nothing phone 2a").title == "nothing phone 2a"
+
+
+def test_model_signature_tells_siblings_apart() -> None:
+    sig = {t: normalize(t).attributes.model for t in [
+        "note 14 8/256", "xiaomi redmi note 14 pro 8/256gb", "realme 12+ 8/256", "realme 12 plus",
+        "apple ipad air 13 (2024) 1tb", "ipad air 13 256gb", "mi 14t 5g", "xiaomi 14t", "galaxy s24 ultra"]}  # fmt: skip
+    assert sig["note 14 8/256"] == "14" and sig["xiaomi redmi note 14 pro 8/256gb"] == "14 pro"
+    assert sig["realme 12+ 8/256"] == sig["realme 12 plus"] == "12 plus"
+    assert sig["apple ipad air 13 (2024) 1tb"] == sig["ipad air 13 256gb"] == "13 air"
+    assert sig["mi 14t 5g"] == sig["xiaomi 14t"] == "14t"
+    assert sig["galaxy s24 ultra"] == "s24 ultra"
+    assert normalize("gold note").attributes.model is None

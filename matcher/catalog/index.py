@@ -1,9 +1,11 @@
-"""The catalog in memory: a matrix of unit vectors for exact top-k by cosine."""
+"""The catalog in memory: a matrix of unit vectors for exact cosine search, plus the attribute
+columns the guards filter on."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -16,6 +18,19 @@ class Entry:
 
     catalog_id: str
     attributes: Attributes
+    text: str = ""  # the normalized text that was embedded (the reranker reads it)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Attributes as arrays (-1 = unknown), so a guard checks the whole catalog at once."""
+
+    ram: np.ndarray
+    rom: np.ndarray
+    color_ids: np.ndarray  # index into ``colors``, -1 unknown
+    colors: list[str]
+    model_ids: np.ndarray  # index into ``models``, -1 unknown
+    models: dict[str, int]
 
 
 class CatalogIndex:
@@ -34,19 +49,46 @@ class CatalogIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def scores(self, queries: np.ndarray) -> np.ndarray:
+        """Cosine of every query row against every item (rows are unit length)."""
+        return np.asarray(queries, dtype=np.float32) @ self.vectors.T
+
     def top_k(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Indices and cosines of the k best items per query row, best first."""
-        n = len(self.entries)
-        if n == 0 or len(queries) == 0:
-            empty = np.zeros((len(queries), 0))
-            return empty.astype(np.int64), empty.astype(np.float32)
-        k = min(k, n)
-        scores = queries @ self.vectors.T
-        idx = (
-            np.argpartition(-scores, k - 1, axis=1)[:, :k]
-            if k < n
-            else np.tile(np.arange(n), (len(queries), 1))
+        return top_k(self.scores(queries), k)
+
+    @cached_property
+    def columns(self) -> Columns:
+        colors: dict[str, int] = {}
+        models: dict[str, int] = {}
+        attrs = [e.attributes for e in self.entries]
+        return Columns(
+            ram=np.array([a.ram if a.ram is not None else -1 for a in attrs], dtype=np.int64),
+            rom=np.array([a.rom if a.rom is not None else -1 for a in attrs], dtype=np.int64),
+            color_ids=np.array(
+                [colors.setdefault(a.color, len(colors)) if a.color else -1 for a in attrs],
+                dtype=np.int64,
+            ),
+            colors=list(colors),
+            model_ids=np.array(
+                [models.setdefault(a.model, len(models)) if a.model else -1 for a in attrs],
+                dtype=np.int64,
+            ),
+            models=models,
         )
-        part = np.take_along_axis(scores, idx, axis=1)
-        order = np.argsort(-part, axis=1, kind="stable")
-        return np.take_along_axis(idx, order, axis=1), np.take_along_axis(part, order, axis=1)
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and values of the k largest entries of each row, largest first."""
+    rows, n = scores.shape
+    if n == 0 or rows == 0:
+        return np.zeros((rows, 0), dtype=np.int64), np.zeros((rows, 0), dtype=np.float32)
+    k = min(k, n)
+    idx = (
+        np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        if k < n
+        else np.tile(np.arange(n), (rows, 1))
+    )
+    part = np.take_along_axis(scores, idx, axis=1)
+    order = np.argsort(-part, axis=1, kind="stable")
+    return np.take_along_axis(idx, order, axis=1), np.take_along_axis(part, order, axis=1)

@@ -74,5 +74,5 @@ def build_index(
     """An in-memory catalog with no Redis, for offline matching and evaluation."""
     stored = [to_stored(it) for it in items]
     vectors = embed(stored, encoder, progress)
-    entries = [Entry(s.catalog_id, s.attributes) for s in stored]
+    entries = [Entry(s.catalog_id, s.attributes, s.text) for s in stored]
     return CatalogIndex(entries, vectors, version=1, dim=encoder.dim)

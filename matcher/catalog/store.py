@@ -89,7 +89,9 @@ class RedisCatalog:
             )
             pipe.hset(
                 self.vectors_key,
-                mapping={it.catalog_id: vec.tobytes() for it, vec in zip(items, vectors, strict=True)},
+                mapping={
+                    it.catalog_id: vec.tobytes() for it, vec in zip(items, vectors, strict=True)
+                },
             )
         pipe.incr(self.version_key)
         return int(pipe.execute()[-1])
@@ -112,8 +114,10 @@ class RedisCatalog:
                 raise ValueError(
                     f"vector of {_s(cid_raw)} has {row.shape[0]} dims, want {self.dim}"
                 )
-            attrs = json.loads(raw)["attributes"]
-            entries.append(Entry(_s(cid_raw), Attributes(**attrs)))
+            item = json.loads(raw)
+            entries.append(
+                Entry(_s(cid_raw), Attributes(**item["attributes"]), item.get("text", ""))
+            )
             rows.append(row)
         matrix = np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
         version = int(raw_version) if raw_version is not None else 0

@@ -23,6 +23,7 @@ from matcher.datagen.domain import (
     Family,
     families,
 )
+from matcher.normalize import Attributes
 
 SPLITS = ("train", "valid", "test")
 
@@ -140,10 +141,33 @@ def _make_offers(
     by_product: dict[Product, str],
     rng: random.Random,
 ) -> None:
+    from matcher.decision import conflicts
+    from matcher.normalize import normalize
+
+    same_model: dict[tuple[str, str], list[tuple[str, Attributes]]] = {}
+    for p, cid in by_product.items():
+        same_model.setdefault((p.prefix, p.model), []).append(
+            (cid, normalize(p.catalog_title).attributes)
+        )
+
+    def ambiguous(title: str, product: Product, expected: str | None) -> bool:
+        """Whether the title fits a listed variant other than the answer (dropped RAM, shade …)."""
+        attrs = normalize(title).attributes
+        return any(
+            cid != expected and not conflicts(attrs, other)
+            for cid, other in same_model.get((product.prefix, product.model), [])
+        )
+
     todo = [(p, by_product[p]) for p in listed] + [(p, None) for p in unlisted]
     for n, (product, expected) in enumerate(todo):
         split = market.split_of_family[product.family]
         title = noisy_title(product, rng)
+        for _ in range(8):  # the answer must follow from what the title says
+            if not ambiguous(title, product, expected):
+                break
+            title = noisy_title(product, rng)
+        else:
+            continue
         offer = {
             "offer_id": f"off-{n:06d}",
             "supplier_id": f"sup-{rng.randrange(1, 40):03d}",
@@ -152,6 +176,7 @@ def _make_offers(
             "currency": "RUB",
             "expected_catalog_id": expected,
             "family": product.family,
+            "model": f"{product.prefix} {product.model}",
         }
         market.offers[split].append(offer)
     for split in SPLITS:
@@ -249,30 +274,54 @@ def noisy_title(product: Product, rng: random.Random) -> str:
 
 
 def _make_pairs(market: Market, rng: random.Random) -> None:
-    """Seed-shaped pairs: (offer text, catalog text, label), hard negatives included."""
+    """Seed-shaped pairs: (offer text, catalog text, label) with hard negatives of three kinds.
+
+    Per offer: the positive (when listed); one other variant of the same model (memory or colour);
+    up to two other models of the family (``note 14`` vs ``note 14 pro``); one look-alike of another
+    brand with the same model number (``oneplus 12`` vs ``realme 12``); one random item. All from
+    the offer's own split.
+    """
     from matcher.normalize import normalize
 
-    by_family: dict[str, list[tuple[str, Product]]] = {}
-    for cid, p in market.catalog.items():
-        by_family.setdefault(p.family, []).append((cid, p))
-    catalog_text = {cid: normalize(p.catalog_title).text for cid, p in market.catalog.items()}
+    norm = {cid: normalize(p.catalog_title) for cid, p in market.catalog.items()}
+    by_model: dict[str, list[str]] = {}
+    by_family: dict[str, list[str]] = {}
+    by_number: dict[tuple[str, str | None], list[str]] = {}
     split_ids: dict[str, list[str]] = {s: [] for s in SPLITS}
     for cid, p in market.catalog.items():
-        split_ids[market.split_of_family[p.family]].append(cid)
+        split = market.split_of_family[p.family]
+        by_model.setdefault(f"{p.prefix} {p.model}", []).append(cid)
+        by_family.setdefault(p.family, []).append(cid)
+        by_number.setdefault((split, norm[cid].attributes.model), []).append(cid)
+        split_ids[split].append(cid)
+
+    def pick(pool: list[str], n: int) -> list[str]:
+        return rng.sample(pool, min(n, len(pool)))
+
     for split in SPLITS:
         for offer in market.offers[split]:
             left = normalize(str(offer["title"])).text
             expected = offer["expected_catalog_id"]
-            product = market.catalog[expected] if isinstance(expected, str) else None
-            if product is not None:
-                market.pairs[split].append((left, catalog_text[str(expected)], 1.0))
-            family = str(offer["family"])
-            siblings = [c for c, _ in by_family.get(family, []) if c != expected]
-            for cid in rng.sample(siblings, min(3, len(siblings))):
-                market.pairs[split].append((left, catalog_text[cid], 0.0))
-            other = rng.choice(split_ids[split])
-            if other != expected:
-                market.pairs[split].append((left, catalog_text[other], 0.0))
+            model = str(offer["model"])
+            if isinstance(expected, str):
+                market.pairs[split].append((left, norm[expected].text, 1.0))
+            variants = [c for c in by_model.get(model, []) if c != expected]
+            family = [
+                c
+                for c in by_family.get(str(offer["family"]), [])
+                if c not in variants and c != expected
+            ]
+            twins = [
+                c
+                for c in by_number.get((split, normalize(model).attributes.model), [])
+                if market.catalog[c].family != offer["family"]
+            ]
+            negatives = (
+                pick(variants, 1) + pick(family, 2) + pick(twins, 1) + pick(split_ids[split], 1)
+            )
+            for cid in dict.fromkeys(negatives):
+                if cid != expected:
+                    market.pairs[split].append((left, norm[cid].text, 0.0))
         rng.shuffle(market.pairs[split])
 
 

@@ -1,17 +1,24 @@
-"""Attribute guards: a known RAM, ROM or colour that conflicts with the candidate's rules it out.
+"""Attribute guards: a known RAM, ROM, colour or model number that conflicts with the candidate's
+rules it out.
 
-The embedding puts 8/256 and 12/512 of one phone at cosine 0.98, so no threshold can tell them
-apart; stated attributes can. Unknown on either side never conflicts.
+The embedding puts 8/256 and 12/512 of one phone, or ``note 14`` and ``note 14 pro``, at cosine 0.98,
+so no threshold can tell them apart; stated attributes can. Unknown on either side never conflicts.
+The model check compares model numbers and variant words (``14t``, ``pro``, ``max``) only, so a
+supplier may still drop the brand or series. Guards filter the whole catalog (:func:`allowed`),
+not just the top-k, so the right variant is found however many siblings outscore it.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from matcher.catalog.index import Columns
 from matcher.normalize import Attributes
 from matcher.normalize.colors import compatible as colors_compatible
 
 
 def conflicts(offer: Attributes, candidate: Attributes) -> list[str]:
-    """Names of the attributes that conflict (``ram``, ``rom``, ``color``), in that order."""
+    """Names of the attributes that conflict (``ram``, ``rom``, ``color``, ``model``), in that order."""
     found = []
     if offer.ram is not None and candidate.ram is not None and offer.ram != candidate.ram:
         found.append("ram")
@@ -19,4 +26,23 @@ def conflicts(offer: Attributes, candidate: Attributes) -> list[str]:
         found.append("rom")
     if not colors_compatible(offer.color, candidate.color):
         found.append("color")
+    if offer.model is not None and candidate.model is not None and offer.model != candidate.model:
+        found.append("model")
     return found
+
+
+def allowed(offer: Attributes, cols: Columns) -> np.ndarray:
+    """A boolean per catalog item: no conflict with ``offer`` (the vector form of :func:`conflicts`)."""
+    ok = np.ones(len(cols.ram), dtype=bool)
+    if offer.ram is not None:
+        ok &= (cols.ram == -1) | (cols.ram == offer.ram)
+    if offer.rom is not None:
+        ok &= (cols.rom == -1) | (cols.rom == offer.rom)
+    if offer.color:
+        fits = np.array(
+            [colors_compatible(offer.color, c) for c in cols.colors] + [True], dtype=bool
+        )
+        ok &= fits[cols.color_ids]  # -1 picks the trailing True: unknown colour fits
+    if offer.model is not None:
+        ok &= (cols.model_ids == -1) | (cols.model_ids == cols.models.get(offer.model, -2))
+    return ok

@@ -1,11 +1,12 @@
-"""From top-k candidates to one decision: the best compatible candidate, if its cosine is high enough.
+"""From candidates to one decision: the best compatible catalog item, if its cosine is high enough.
 
 Reasons (the result's ``reason`` field):
 
-- ``match``: the best candidate that passes the guards scores at least the threshold;
-- ``conflict:ram`` / ``conflict:rom`` / ``conflict:color`` (joined by ``+``): a candidate at or above
-  the threshold was ruled out by a guard, and no compatible one qualified;
-- ``below_threshold``: no candidate reached the threshold;
+- ``match``: the best item that passes the guards scores at least the threshold;
+- ``conflict:ram`` / ``conflict:rom`` / ``conflict:color`` / ``conflict:model`` (joined by ``+``):
+  the best item by cosine reached the threshold but a guard ruled it out, and no compatible item
+  qualified; the named attributes are the top item's conflicts;
+- ``below_threshold``: nothing reached the threshold;
 - ``empty_catalog``: there was nothing to match against.
 """
 
@@ -42,19 +43,24 @@ class DecisionPolicy:
     threshold: float
     guards: bool = True
 
-    def decide(self, offer: Attributes, candidates: Sequence[Scored]) -> Verdict:
-        """Candidates come best first."""
+    def decide(
+        self, offer: Attributes, candidates: Sequence[Scored], compatible: Scored | None = None
+    ) -> Verdict:
+        """``candidates`` come best first; ``compatible`` is the best item that passes the guards
+        over the whole catalog (when None, it is looked for among ``candidates``)."""
         if not candidates:
             return Verdict(None, "empty_catalog")
-        rejected: list[str] = []
-        for cand in candidates:
-            if cand.score < self.threshold:
-                break
-            bad = conflicts(offer, cand.attributes) if self.guards else []
-            if not bad:
-                return Verdict(cand, "match")
-            if not rejected:
-                rejected = bad
-        if rejected:
-            return Verdict(None, "conflict:" + "+".join(rejected))
+        top = candidates[0]
+        if not self.guards:
+            return (
+                Verdict(top, "match")
+                if top.score >= self.threshold
+                else Verdict(None, "below_threshold")
+            )
+        if compatible is None:
+            compatible = next((c for c in candidates if not conflicts(offer, c.attributes)), None)
+        if compatible is not None and compatible.score >= self.threshold:
+            return Verdict(compatible, "match")
+        if top.score >= self.threshold:
+            return Verdict(None, "conflict:" + "+".join(conflicts(offer, top.attributes)))
         return Verdict(None, "below_threshold")

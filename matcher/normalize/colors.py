@@ -130,6 +130,11 @@ _CYRILLIC_RE = re.compile(
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 
 
+def all_cyrillic_forms() -> dict[str, str]:
+    """Every Cyrillic colour phrase this module knows, inflected forms included."""
+    return dict(_CYRILLIC_FORMS)
+
+
 def fold_word(word: str) -> str:
     """One spelling per Latin colour word (grey → gray)."""
     return LATIN_SYNONYMS.get(word, word)

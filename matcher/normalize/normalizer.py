@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from matcher.normalize import aliases, colors, memory, tokens
+from matcher.normalize import aliases, colors, memory, tokens, typos
 
 # Bump when the output of `normalize` changes: it is part of the catalog's namespace in Redis,
 # so vectors embedded from an older text form are never compared with new ones.
-NORMALIZER_VERSION = "3"
+NORMALIZER_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Attributes:
     network: str | None = None
     sim: str | None = None
     region: str | None = None
+    model: str | None = None  # the model's signature: its numbers and variant words, sorted
 
     def as_dict(self) -> dict[str, str | int | None]:
         return {
@@ -32,6 +33,7 @@ class Attributes:
             "network": self.network,
             "sim": self.sim,
             "region": self.region,
+            "model": self.model,
         }
 
 
@@ -64,12 +66,13 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
         for key, value in re.findall(r"(color|ram|rom)\s*:\s*([^,]+)", tail.lower()):
             given.setdefault(key, value.strip())
     text = aliases.fold_spellings(tokens.clean(head))
+    text = " ".join(typos.repair(w) for w in text.split())
     sim, text = tokens.extract_sim(text)
     mem, text = memory.extract(text)
     color, text = colors.find_in_text(text)
     region, text = tokens.extract_region(text)
     network, text = tokens.extract_network(text)
-    text = re.sub(r"(?<=\d)\+(?!\w)", " plus", text)
+    text = re.sub(r"(?<=\w)\+(?!\w)", " plus", text)
     words = aliases.apply(tokens.drop_marketing(text.split()))
     given_color = colors.canonical(str(given["color"])) if given.get("color") is not None else None
     return Normalized(
@@ -81,5 +84,25 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
             network=network,
             sim=sim,
             region=region,
+            model=model_signature(words),
         ),
     )
+
+
+_YEAR_RE = re.compile(r"^\(?20\d\d\)?$")
+
+
+def model_signature(words: list[str]) -> str | None:
+    """What tells one model from its siblings: its numbers (``14t``, ``a15``, ``8.7``) and variant
+    words (``pro``, ``max``, ``lite`` …). None when the title has no model number: unknown."""
+    numbers = {
+        w
+        for w in words
+        if any(ch.isdigit() for ch in w)
+        and not _YEAR_RE.match(w)
+        and w not in tokens.NETWORK_TOKENS
+        and "gb" not in w
+    }
+    if not numbers:
+        return None
+    return " ".join(sorted(numbers | {w for w in words if w in typos.VARIANT_WORDS}))

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 _SIM_PATTERNS: list[tuple[str, str]] = [
-    (r"nano[\s-]*sim\s*(?:\+|и|and|&)\s*e[\s-]*sim", "nanosim+esim"),
+    (r"(?:nano[\s-]*)?sim\s*(?:\+|и|and|&)\s*e[\s-]*sim", "nanosim+esim"),
     (r"(?:dual|2)[\s-]*sim|dualsim|две\s+sim|2\s*сим", "dualsim"),
     (r"e[\s-]*sim(?:\s*only)?", "esim"),
     (r"nano[\s-]*sim", "nanosim"),
@@ -43,7 +43,7 @@ MARKETING_WORDS: frozenset[str] = frozenset(
         "new", "новый", "новинка", "original", "оригинал", "оригинальный", "официальный",
         "official", "sale", "hit", "хит", "акция", "скидка", "гарантия", "warranty", "best",
         "price", "цена", "лучшая", "топ", "top", "in", "stock", "наличии", "в", "sealed",
-        "запечатанный", "смартфон", "smartphone", "телефон", "phone", "мобильный", "сотовый",
+        "запечатанный", "смартфон", "smartphone", "телефон", "мобильный", "сотовый",
         "планшет", "tablet", "express", "доставка", "delivery", "fast", "быстрая", "!!!",
     }
 )

@@ -1,0 +1,1 @@
+"""Measuring the matcher: pair metrics, retrieval, and end-to-end offer decisions."""

@@ -1,0 +1,1 @@
+"""Training and evaluation of the bi-encoder (and the optional cross-encoder second stage)."""
