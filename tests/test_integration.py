@@ -190,3 +190,34 @@ async def test_consumers_in_one_group_share_partitions(
     assert {e["offer_id"] for e, _ in events} == {o["offer_id"] for o in offers}
     assert len({h["matcher-instance"] for _, h in events}) == 2
     assert codes == [0] * len(procs)
+
+
+def test_matcher_up_serves_until_interrupted() -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import redis
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "up"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        exports: dict[str, str] = {}
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 60
+        while len(exports) < 2 and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if line.startswith("export "):
+                key, _, value = line[len("export ") :].strip().partition("=")
+                exports[key] = value
+        client = redis.Redis.from_url(exports["MATCHER_REDIS_URL"])
+        assert client.ping()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0
+        with pytest.raises(redis.ConnectionError):
+            redis.Redis.from_url(exports["MATCHER_REDIS_URL"], socket_connect_timeout=1).ping()
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)

@@ -12,7 +12,12 @@ def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("MATCHER_INPUT_TOPIC", "supplier-offers")
     monkeypatch.setenv("MATCHER_THRESHOLD", "0.9")
     s = Settings()
-    assert (s.batch_size, s.input_topic, s.threshold, s.output_topic) == (8, "supplier-offers", 0.9, "matches")
+    assert (s.batch_size, s.input_topic, s.threshold, s.output_topic) == (
+        8,
+        "supplier-offers",
+        0.9,
+        "matches",
+    )
 
 
 def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
