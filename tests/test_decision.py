@@ -61,9 +61,15 @@ def test_top_k_orders_by_cosine() -> None:
     assert sorted(idx_all[0].tolist()) == list(range(50))
 
 
-def test_model_guard() -> None:
+def test_model_and_brand_guards() -> None:
     note14 = Attributes(model="14")
     assert conflicts(note14, Attributes(model="14 pro")) == ["model"]
+    assert conflicts(
+        Attributes(brand="realme", model="12"), Attributes(brand="oneplus", model="12")
+    ) == ["brand"]
+    assert (
+        conflicts(Attributes(brand=None, model="12"), Attributes(brand="oneplus", model="12")) == []
+    )
     assert conflicts(note14, Attributes(model=None)) == []
     assert conflicts(note14, Attributes(model="14")) == []
 
@@ -76,6 +82,7 @@ def test_vector_guard_agrees_with_conflicts() -> None:
     colors = [None, "green", "lemon green", "sage green", "gray", "space gray"]
     catalog = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8, 12], [None, 256])]
     catalog += [Attributes(model=m) for m in (None, "14", "14 pro")]
+    catalog += [Attributes(brand=b) for b in (None, "xiaomi", "realme")]
     index = CatalogIndex(
         [Entry(str(i), a) for i, a in enumerate(catalog)],
         np.eye(len(catalog), dtype=np.float32),
@@ -83,7 +90,8 @@ def test_vector_guard_agrees_with_conflicts() -> None:
         len(catalog),
     )
     offers = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8], [None, 256, 512])]
-    offers += [Attributes(model="14"), Attributes(model="15")]
+    offers += [Attributes(model="14"), Attributes(model="15"), Attributes(brand="realme")]
+    offers += [Attributes(brand="oneplus", model="14")]
     for offer in offers:
         mask = allowed(offer, index.columns)
         assert mask.tolist() == [not conflicts(offer, c) for c in catalog], offer

@@ -164,3 +164,6 @@ def test_model_signature_tells_siblings_apart() -> None:
     assert sig["mi 14t 5g"] == sig["xiaomi 14t"] == "14t"
     assert sig["galaxy s24 ultra"] == "s24 ultra"
     assert normalize("gold note").attributes.model is None
+    assert normalize("apple ipad mini (2024) 64gb").attributes.model == "mini"
+    assert normalize("redmi 12 8/256").attributes.brand == "xiaomi"
+    assert normalize("note 14 8/256").attributes.brand is None

@@ -31,6 +31,8 @@ class Columns:
     colors: list[str]
     model_ids: np.ndarray  # index into ``models``, -1 unknown
     models: dict[str, int]
+    brand_ids: np.ndarray
+    brands: dict[str, int]
 
 
 class CatalogIndex:
@@ -61,21 +63,23 @@ class CatalogIndex:
     def columns(self) -> Columns:
         colors: dict[str, int] = {}
         models: dict[str, int] = {}
+        brands: dict[str, int] = {}
         attrs = [e.attributes for e in self.entries]
         return Columns(
             ram=np.array([a.ram if a.ram is not None else -1 for a in attrs], dtype=np.int64),
             rom=np.array([a.rom if a.rom is not None else -1 for a in attrs], dtype=np.int64),
-            color_ids=np.array(
-                [colors.setdefault(a.color, len(colors)) if a.color else -1 for a in attrs],
-                dtype=np.int64,
-            ),
+            color_ids=_ids([a.color for a in attrs], colors),
             colors=list(colors),
-            model_ids=np.array(
-                [models.setdefault(a.model, len(models)) if a.model else -1 for a in attrs],
-                dtype=np.int64,
-            ),
+            model_ids=_ids([a.model for a in attrs], models),
             models=models,
+            brand_ids=_ids([a.brand for a in attrs], brands),
+            brands=brands,
         )
+
+
+def _ids(values: list[str | None], table: dict[str, int]) -> np.ndarray:
+    """Small integer ids of values (filling ``table``), -1 for None."""
+    return np.array([table.setdefault(v, len(table)) if v else -1 for v in values], dtype=np.int64)
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

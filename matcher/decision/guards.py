@@ -1,5 +1,5 @@
-"""Attribute guards: a known RAM, ROM, colour or model number that conflicts with the candidate's
-rules it out.
+"""Attribute guards: a known RAM, ROM, colour, model number or brand that conflicts with the
+candidate's rules it out.
 
 The embedding puts 8/256 and 12/512 of one phone, or ``note 14`` and ``note 14 pro``, at cosine 0.98,
 so no threshold can tell them apart; stated attributes can. Unknown on either side never conflicts.
@@ -18,7 +18,7 @@ from matcher.normalize.colors import compatible as colors_compatible
 
 
 def conflicts(offer: Attributes, candidate: Attributes) -> list[str]:
-    """Names of the attributes that conflict (``ram``, ``rom``, ``color``, ``model``), in that order."""
+    """Names of the attributes that conflict (``ram``, ``rom``, ``color``, ``model``, ``brand``)."""
     found = []
     if offer.ram is not None and candidate.ram is not None and offer.ram != candidate.ram:
         found.append("ram")
@@ -28,6 +28,8 @@ def conflicts(offer: Attributes, candidate: Attributes) -> list[str]:
         found.append("color")
     if offer.model is not None and candidate.model is not None and offer.model != candidate.model:
         found.append("model")
+    if offer.brand is not None and candidate.brand is not None and offer.brand != candidate.brand:
+        found.append("brand")
     return found
 
 
@@ -45,4 +47,6 @@ def allowed(offer: Attributes, cols: Columns) -> np.ndarray:
         ok &= fits[cols.color_ids]  # -1 picks the trailing True: unknown colour fits
     if offer.model is not None:
         ok &= (cols.model_ids == -1) | (cols.model_ids == cols.models.get(offer.model, -2))
+    if offer.brand is not None:
+        ok &= (cols.brand_ids == -1) | (cols.brand_ids == cols.brands.get(offer.brand, -2))
     return ok

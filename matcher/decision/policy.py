@@ -3,7 +3,7 @@
 Reasons (the result's ``reason`` field):
 
 - ``match``: the best item that passes the guards scores at least the threshold;
-- ``conflict:ram`` / ``conflict:rom`` / ``conflict:color`` / ``conflict:model`` (joined by ``+``):
+- ``conflict:ram`` / ``rom`` / ``color`` / ``model`` / ``brand`` (joined by ``+``):
   the best item by cosine reached the threshold but a guard ruled it out, and no compatible item
   qualified; the named attributes are the top item's conflicts;
 - ``below_threshold``: nothing reached the threshold;

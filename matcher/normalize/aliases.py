@@ -20,6 +20,12 @@ SERIES_BRAND: dict[str, str] = {
     "pixel": "google",
 }
 
+# Brands a title may name; with SERIES_BRAND applied, a series implies its brand.
+BRANDS: frozenset[str] = frozenset(
+    {"xiaomi", "samsung", "apple", "google", "realme", "infinix", "tecno", "honor", "huawei",
+     "oneplus", "motorola", "vivo", "oppo", "nokia", "nothing", "zte", "asus", "sony", "meizu"}
+)  # fmt: skip
+
 # brand spellings -> canonical brand
 BRAND_SPELLINGS: dict[str, str] = {
     "сяоми": "xiaomi",
@@ -59,6 +65,11 @@ def apply(tokens: list[str]) -> list[str]:
         if tok == "samsung" and nxt is not None and _SAMSUNG_MODEL_RE.match(nxt):
             out.append("galaxy")
     return out
+
+
+def brand_of(tokens: list[str]) -> str | None:
+    """The first brand a (normalized) title names, or None."""
+    return next((t for t in tokens if t in BRANDS), None)
 
 
 def fold_spellings(text: str) -> str:

@@ -86,7 +86,7 @@ CYRILLIC_COLORS: dict[str, str] = {
     "золото": "gold",
     "зеленый": "green",
     "синий": "blue",
-    "голубой": "light blue",
+    "голубой": "blue",  # the catalog's own "голубой (sky blue)", "голубой (ice blue)": a family
     "красный": "red",
     "розовый": "pink",
     "фиолетовый": "purple",

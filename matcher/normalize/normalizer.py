@@ -10,7 +10,7 @@ from matcher.normalize import aliases, colors, memory, tokens, typos
 
 # Bump when the output of `normalize` changes: it is part of the catalog's namespace in Redis,
 # so vectors embedded from an older text form are never compared with new ones.
-NORMALIZER_VERSION = "4"
+NORMALIZER_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Attributes:
     sim: str | None = None
     region: str | None = None
     model: str | None = None  # the model's signature: its numbers and variant words, sorted
+    brand: str | None = None
 
     def as_dict(self) -> dict[str, str | int | None]:
         return {
@@ -34,6 +35,7 @@ class Attributes:
             "sim": self.sim,
             "region": self.region,
             "model": self.model,
+            "brand": self.brand,
         }
 
 
@@ -85,6 +87,7 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
             sim=sim,
             region=region,
             model=model_signature(words),
+            brand=aliases.brand_of(words),
         ),
     )
 
@@ -94,8 +97,8 @@ _YEAR_RE = re.compile(r"^\(?20\d\d\)?$")
 
 def model_signature(words: list[str]) -> str | None:
     """What tells one model from its siblings: its numbers (``14t``, ``a15``, ``8.7``) and variant
-    words (``pro``, ``max``, ``lite`` …). None when the title has no model number: unknown."""
-    numbers = {
+    words (``pro``, ``max``, ``lite`` …). None when the title has neither: unknown."""
+    found = {
         w
         for w in words
         if any(ch.isdigit() for ch in w)
@@ -103,6 +106,5 @@ def model_signature(words: list[str]) -> str | None:
         and w not in tokens.NETWORK_TOKENS
         and "gb" not in w
     }
-    if not numbers:
-        return None
-    return " ".join(sorted(numbers | {w for w in words if w in typos.VARIANT_WORDS}))
+    found |= {w for w in words if w in typos.VARIANT_WORDS}
+    return " ".join(sorted(found)) if found else None
