@@ -63,7 +63,10 @@ def build(settings: Settings | None = None, service: MatchService | None = None)
 
     @app.on_startup
     async def start() -> None:
-        await ensure_topics(cfg)
+        try:
+            await ensure_topics(cfg)
+        except Exception as exc:  # clusters that forbid clients to create topics: use theirs
+            log.warning("could not ensure topics (%s); assuming they exist", exc)
         svc = service or MatchService.from_settings(cfg)
         processor.match = svc.pipeline.match
         log.info(
