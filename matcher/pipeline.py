@@ -89,11 +89,13 @@ class MatchPipeline:
         band = self.reranker.band
         text_of = {e.catalog_id: e.text for e in index.entries}
         unsure = [
-            i for i, (_, v) in enumerate(verdicts) if v.matched and band.contains(v.matched.score)
+            (i, v.matched.catalog_id)
+            for i, (_, v) in enumerate(verdicts)
+            if v.matched and band.contains(v.matched.score)
         ]
-        pairs = [(texts[i], text_of[verdicts[i][1].matched.catalog_id]) for i in unsure]  # type: ignore[union-attr]
+        pairs = [(texts[i], text_of[cid]) for i, cid in unsure]
         out = list(verdicts)
-        for i, p in zip(unsure, self.reranker.probabilities(pairs), strict=True):
+        for (i, _), p in zip(unsure, self.reranker.probabilities(pairs), strict=True):
             cands, v = verdicts[i]
             out[i] = (
                 cands,

@@ -13,12 +13,17 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # heavy imports stay lazy, so `matcher --help` is instant
+    from matcher.catalog import RedisCatalog
+    from matcher.encoder import Encoder
+    from matcher.settings import Settings
 
 T = TypeVar("T")
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from matcher.settings import get_settings
 
     return get_settings()
@@ -70,7 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if report.distinct_out == report.offers_in else 1
 
 
-def _encoder_and_store(cfg):  # type: ignore[no-untyped-def]
+def _encoder_and_store(cfg: Settings) -> tuple[Encoder, RedisCatalog]:
     import redis
 
     from matcher.catalog import RedisCatalog
@@ -152,7 +157,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _config(cls: type[T], args: argparse.Namespace, **overrides: object) -> T:
+def _config(cls: type[T], args: argparse.Namespace, **overrides: Any) -> T:
     """A config dataclass from the parsed flags of the same names (paths as strings)."""
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     values = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k in names}
@@ -175,7 +180,7 @@ def cmd_train_reranker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_encoder(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _eval_encoder(args: argparse.Namespace) -> Encoder:
     from matcher.encoder import Encoder
 
     enc = Encoder(args.model, batch_size=args.batch_size)

@@ -14,6 +14,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from matcher import models
 from matcher.evaluation import metrics
@@ -54,7 +55,7 @@ class TrainReport:
     valid: dict[str, float]
 
 
-def _dataset(pairs: Pairs):  # type: ignore[no-untyped-def]
+def _dataset(pairs: Pairs) -> Any:
     from datasets import Dataset
 
     return Dataset.from_dict(
