@@ -37,7 +37,7 @@ clean:
 
 # ---- Quality benchmarks (long; not part of `make test`). Results land in $(RUNS). ----
 # The figures in the README come from exactly these commands (2-core CPU, no GPU).
-DATA ?= ../shared/datasets
+DATA ?= data/benchmarks
 RUNS ?= runs
 MATCHER := $(VENV)/bin/matcher
 
@@ -54,7 +54,7 @@ bench-phones: install
 	  --offers $(RUNS)/phones/offers_test.jsonl --valid-offers $(RUNS)/phones/offers_valid.jsonl \
 	  --write-threshold
 
-# Public benchmarks (pass DATA=folder with abt-buy/ and amazon-google/): zero-shot and fine-tuned
+# Public benchmarks (DATA = a folder with abt-buy/ and amazon-google/, each train/valid/test.txt): zero-shot and fine-tuned
 # MiniLM, then the cross-encoder second stage.
 bench-benchmarks: install
 	mkdir -p $(RUNS)
