@@ -87,7 +87,7 @@ class MatchPipeline:
         """Send matches whose cosine is inside the band to the cross-encoder, in one call."""
         assert self.reranker is not None
         band = self.reranker.band
-        text_of = {e.catalog_id: e.text for e in index.entries}
+        text_of = index.text_by_id
         unsure = [
             (i, v.matched.catalog_id)
             for i, (_, v) in enumerate(verdicts)

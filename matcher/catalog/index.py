@@ -60,6 +60,11 @@ class CatalogIndex:
         return top_k(self.scores(queries), k)
 
     @cached_property
+    def text_by_id(self) -> dict[str, str]:
+        """Embedded text per catalog_id (what the reranker reads), built once per snapshot."""
+        return {e.catalog_id: e.text for e in self.entries}
+
+    @cached_property
     def columns(self) -> Columns:
         colors: dict[str, int] = {}
         models: dict[str, int] = {}
