@@ -23,7 +23,7 @@ from matcher.datagen.domain import (
     Family,
     families,
 )
-from matcher.normalize import Attributes
+from matcher.normalize import Attributes, Normalized, normalize
 
 SPLITS = ("train", "valid", "test")
 
@@ -129,8 +129,10 @@ def build_market(seed: int = 42, unlisted_share: float = 0.12) -> Market:
     for split in SPLITS:
         market.offers[split] = []
         market.pairs[split] = []
-    _make_offers(market, listed, unlisted, by_product, rng)
-    _make_pairs(market, rng)
+    # Catalog titles normalized once, for the ambiguity check and for the pairs.
+    norm = {cid: normalize(p.catalog_title) for cid, p in market.catalog.items()}
+    _make_offers(market, listed, unlisted, by_product, norm, rng)
+    _make_pairs(market, norm, rng)
     return market
 
 
@@ -139,16 +141,14 @@ def _make_offers(
     listed: list[Product],
     unlisted: list[Product],
     by_product: dict[Product, str],
+    norm: dict[str, Normalized],
     rng: random.Random,
 ) -> None:
     from matcher.decision import conflicts
-    from matcher.normalize import normalize
 
     same_model: dict[tuple[str, str], list[tuple[str, Attributes]]] = {}
     for p, cid in by_product.items():
-        same_model.setdefault((p.prefix, p.model), []).append(
-            (cid, normalize(p.catalog_title).attributes)
-        )
+        same_model.setdefault((p.prefix, p.model), []).append((cid, norm[cid].attributes))
 
     def ambiguous(title: str, product: Product, expected: str | None) -> bool:
         """Whether the title fits a listed variant other than the answer (dropped RAM, shade …)."""
@@ -273,7 +273,7 @@ def noisy_title(product: Product, rng: random.Random) -> str:
     return title.title() if rng.random() < 0.15 else title
 
 
-def _make_pairs(market: Market, rng: random.Random) -> None:
+def _make_pairs(market: Market, norm: dict[str, Normalized], rng: random.Random) -> None:
     """Seed-shaped pairs: (offer text, catalog text, label) with hard negatives of three kinds.
 
     Per offer: the positive (when listed); one other variant of the same model (memory or colour);
@@ -281,9 +281,6 @@ def _make_pairs(market: Market, rng: random.Random) -> None:
     brand with the same model number (``oneplus 12`` vs ``realme 12``); one random item. All from
     the offer's own split.
     """
-    from matcher.normalize import normalize
-
-    norm = {cid: normalize(p.catalog_title) for cid, p in market.catalog.items()}
     by_model: dict[str, list[str]] = {}
     by_family: dict[str, list[str]] = {}
     by_number: dict[tuple[str, str | None], list[str]] = {}

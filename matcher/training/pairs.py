@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -106,7 +105,7 @@ def split_files(path: str | Path) -> dict[str, Path]:
     return found
 
 
-def stats(pairs: Pairs, tokenizer_len: Sequence[int] | None = None) -> dict[str, float]:
+def stats(pairs: Pairs) -> dict[str, float]:
     """Dataset statistics for the model card and logs."""
     lens = [len(t.split()) for t in pairs.left + pairs.right]
     return {
