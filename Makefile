@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "$(TORCH)"
-	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q -e ".[train,embedded,dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,8 +25,8 @@ demo: install
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-unit: install
-	$(PY) -m pytest -q -m "not integration"
+test-unit: install  # no broker, no Redis, no training: seconds
+	$(PY) -m pytest -q -m "not integration and not training"
 
 lint: install
 	$(VENV)/bin/ruff check matcher streams tests
@@ -49,7 +49,7 @@ bench-phones: install
 	$(MATCHER) eval --catalog $(RUNS)/phones/catalog.jsonl --offers $(RUNS)/phones/offers_test.jsonl \
 	  --valid-offers $(RUNS)/phones/offers_valid.jsonl
 	$(MATCHER) train --train $(RUNS)/phones/pairs_train.csv --valid $(RUNS)/phones/pairs_valid.csv \
-	  --out $(RUNS)/phones-minilm --epochs 1
+	  --out $(RUNS)/phones-minilm --epochs 1 --normalize
 	$(MATCHER) eval --model $(RUNS)/phones-minilm --catalog $(RUNS)/phones/catalog.jsonl \
 	  --offers $(RUNS)/phones/offers_test.jsonl --valid-offers $(RUNS)/phones/offers_valid.jsonl \
 	  --write-threshold

@@ -1,7 +1,9 @@
-"""The FastStream application: one batch subscriber in a consumer group, keyed publishing.
+"""The FastStream application: one batch subscriber in a consumer group, two declared publishers.
 
 ``faststream run streams.main:app --workers N`` and N ``matcher run`` processes both join the
-same group (``MATCHER_GROUP_ID``) and split the input topic's partitions.
+same group (``MATCHER_GROUP_ID``) and split the input topic's partitions. The model and the
+catalog connection are built at start-up (not at import), then handed to the handler through
+FastStream's context.
 """
 
 from __future__ import annotations
@@ -9,24 +11,27 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from faststream import AckPolicy, FastStream
+from faststream import AckPolicy, Context, ContextRepo, FastStream
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from matcher.events import MatchResult, Offer
-from matcher.settings import Settings, get_settings
-from streams.consumer import BatchProcessor
-from streams.service import MatchService
+from matcher.batch import Output
+from matcher.events import DeadLetter, MatchResult, Offer
+from streams.components import Matcher, build_matcher
+from streams.processor import BatchProcessor
+from streams.settings import Settings, get_settings
 from streams.topics import ensure_topics
 
 log = logging.getLogger("offer-matcher")
 
+PROCESSOR = "processor"  # the context key of the running BatchProcessor
+
 
 def _raw_records(msg: Any) -> Any:
-    """No decoding by FastStream: the processor validates each record itself (bad ones → DLQ)."""
+    """No decoding by FastStream: the batch path validates each record itself (bad ones → DLQ)."""
     return None
 
 
@@ -36,44 +41,55 @@ class MatcherApp:
 
     app: FastStream
     broker: KafkaBroker
-    processor: BatchProcessor
+
+    @property
+    def processor(self) -> BatchProcessor:
+        """The running batch processor (exists once start-up has finished)."""
+        processor = self.app.context.get(PROCESSOR)
+        if processor is None:
+            raise RuntimeError("the matcher has not started")
+        return processor
 
 
-def build_app(settings: Settings | None = None, service: MatchService | None = None) -> FastStream:
-    """The FastStream app for ``settings`` (what ``faststream run`` wants)."""
-    return build(settings, service).app
-
-
-def build(settings: Settings | None = None, service: MatchService | None = None) -> MatcherApp:
-    """The app for ``settings``; ``service`` (model + Redis catalog) is built at start-up if None."""
+def build_app(settings: Settings | None = None, matcher: Matcher | None = None) -> MatcherApp:
+    """The app for ``settings``; ``matcher`` (model + Redis catalog) is built at start-up if None."""
     cfg = settings or get_settings()
     broker = KafkaBroker(cfg.kafka_bootstrap, graceful_timeout=cfg.graceful_timeout_s)
     app = FastStream(broker, logger=log)
-
-    # Which process produced a result: for operators, and for tests of partition sharing.
+    # Which process produced an event: for operators, and for tests of partition sharing.
     headers = {"content-type": "application/json", "matcher-instance": instance_id()}
+    results = broker.publisher(
+        cfg.output_topic,
+        title=cfg.output_topic,
+        description="one match / no-match result per offer, key = offer_id",
+        schema=MatchResult,
+        headers=headers,
+    )
+    dead_letters = broker.publisher(
+        cfg.dlq_topic,
+        title=cfg.dlq_topic,
+        description="offers that could not be matched as sent, with the reason",
+        schema=DeadLetter,
+        headers=headers,
+    )
 
-    async def send(topic: str, key: bytes | None, value: bytes) -> Awaitable[Any] | None:
-        fut: Awaitable[Any] | None = await broker.publish(
-            value, topic, key=key, headers=headers, no_confirm=True
+    async def send(output: Output) -> Awaitable[Any] | None:
+        publisher = results if output.kind == "result" else dead_letters
+        fut: Awaitable[Any] | None = await publisher.publish(
+            output.value, key=output.key, no_confirm=True
         )
         return fut
 
-    processor = BatchProcessor(_not_started, send, cfg)
-
     @app.on_startup
-    async def start() -> None:
+    async def start(context: ContextRepo) -> None:
         try:
             await ensure_topics(cfg)
         except Exception as exc:  # clusters that forbid clients to create topics: use theirs
             log.warning("could not ensure topics (%s); assuming they exist", exc)
-        svc = service or MatchService.from_settings(cfg)
-        processor.match = svc.pipeline.match
-        log.info(
-            "matching with model %s, catalog version %d",
-            svc.encoder.fingerprint,
-            svc.catalog_version(),
-        )
+        built = matcher or build_matcher(cfg)
+        context.set_global(PROCESSOR, BatchProcessor(built.batch, send, cfg.retry_backoff_s))
+        version = built.store.version() if built.store is not None else 0
+        log.info("matching with model %s, catalog version %d", built.encoder.fingerprint, version)
 
     @broker.subscriber(
         cfg.input_topic,
@@ -84,17 +100,22 @@ def build(settings: Settings | None = None, service: MatchService | None = None)
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
         decoder=_raw_records,
+        title=cfg.input_topic,
+        description="supplier offers (JSON, key = offer_id), matched in micro-batches",
     )
-    async def on_offers(msg: KafkaMessage) -> None:
-        records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
+    async def on_offers(
+        offers: list[Offer] | None,
+        msg: KafkaMessage,
+        processor: Annotated[BatchProcessor, Context(PROCESSOR)],
+    ) -> None:
+        # ``offers`` only documents the input schema: nothing is decoded here (it is None);
+        # the batch path validates each raw record itself, so a bad one cannot fail the batch.
+        raw = msg.raw_message
+        records = raw if isinstance(raw, (tuple, list)) else (raw,)
         await processor.handle(records, msg.consumer)  # type: ignore[arg-type]
 
-    return MatcherApp(app, broker, processor)
+    return MatcherApp(app, broker)
 
 
 def instance_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _not_started(offers: Sequence[Offer]) -> list[MatchResult]:
-    raise RuntimeError("the matcher received a batch before start-up finished")

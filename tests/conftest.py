@@ -11,9 +11,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from matcher.encoder import Encoder
-from matcher.settings import Settings
+from matcher.encoding import Encoder
 from streams.embedded import Embedded, embedded
+from streams.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,23 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from matcher.events import MatchResult, Offer
+
+
+def fake_match(offers: Sequence[Offer]) -> list[MatchResult]:
+    """A pipeline stand-in: every offer comes out no_match."""
+    return [
+        MatchResult(
+            offer_id=o.offer_id,
+            decision="no_match",
+            reason="below_threshold",
+            normalized=o.title,
+            model="m",
+            catalog_version=1,
+        )
+        for o in offers
+    ]
+
 
 class HashEncoder:
     """Deterministic bag-of-words vectors: equal texts embed equally, no model needed."""

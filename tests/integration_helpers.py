@@ -15,11 +15,11 @@ import redis
 from aiokafka import AIOKafkaConsumer
 
 from matcher.catalog import CatalogItem, RedisCatalog
-from matcher.catalog.loader import LoadReport, load
-from matcher.datagen import build_market
-from matcher.encoder import Encoder
-from matcher.settings import Settings
+from matcher.catalog.ingest import LoadReport, load
+from matcher.encoding import Encoder
+from matcher.lab.datagen import build_market
 from streams.demo import offer_payload
+from streams.settings import Settings
 
 MARKET = build_market(42)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import fakeredis
 import pytest
 
-from matcher.catalog import CatalogCache, CatalogItem, RedisCatalog, read_catalog
-from matcher.catalog.loader import load
+from matcher.catalog import CatalogItem, CatalogView, RedisCatalog, read_catalog
+from matcher.catalog.ingest import load
 from tests.fakes import HashEncoder
 
 
@@ -57,7 +57,7 @@ def test_unchanged_items_are_not_re_embedded(store: RedisCatalog) -> None:
 
 def test_replace_deletes_missing_and_cache_follows(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    cache = CatalogCache(store)
+    cache = CatalogView(store)
     load(
         items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 blue")),
         enc,

@@ -10,9 +10,10 @@ from typing import Any
 from aiokafka import ConsumerRecord, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
+from matcher.batch import BatchMatcher, Output
 from matcher.events import MatchResult, Offer
-from matcher.settings import Settings
-from streams.consumer import BatchProcessor
+from streams.processor import BatchProcessor
+from tests.fakes import fake_match
 
 
 def record(
@@ -23,20 +24,6 @@ def record(
 
 def offer(oid: str) -> bytes:
     return json.dumps({"offer_id": oid, "title": f"redmi 13c {oid}"}).encode()
-
-
-def fake_match(offers: Sequence[Offer]) -> list[MatchResult]:
-    return [
-        MatchResult(
-            offer_id=o.offer_id,
-            decision="no_match",
-            reason="below_threshold",
-            normalized=o.title,
-            model="m",
-            catalog_version=1,
-        )
-        for o in offers
-    ]
 
 
 class FakeConsumer:
@@ -59,8 +46,9 @@ class FakeBroker:
         self.acked = 0
         self.fail_at = fail_at
 
-    async def send(self, topic: str, key: bytes | None, value: bytes) -> asyncio.Future[None]:
-        self.sent.append((topic, key, value))
+    async def send(self, output: Output) -> asyncio.Future[None]:
+        topic = "matches" if output.kind == "result" else "offers.dlq"
+        self.sent.append((topic, output.key, output.value))
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         n = len(self.sent)
 
@@ -75,8 +63,10 @@ class FakeBroker:
         return fut
 
 
-def settings() -> Settings:
-    return Settings(retry_backoff_s=0.0)
+def processor(match: Any, broker: FakeBroker) -> BatchProcessor:
+    return BatchProcessor(
+        BatchMatcher(match, max_title_chars=512), broker.send, retry_backoff_s=0.0
+    )
 
 
 async def test_commits_after_every_result_is_confirmed() -> None:
@@ -88,7 +78,7 @@ async def test_commits_after_every_result_is_confirmed() -> None:
         consumer.commits.append(offsets)
 
     consumer.commit = commit  # type: ignore[method-assign]
-    proc = BatchProcessor(fake_match, broker.send, settings())
+    proc = processor(fake_match, broker)
     recs = [record(0, 10, offer("a")), record(1, 5, offer("b")), record(0, 11, offer("c"))]
     await proc.handle(recs, consumer)
     assert acked_at_commit == [3]
@@ -101,7 +91,7 @@ async def test_commits_after_every_result_is_confirmed() -> None:
 
 async def test_malformed_events_go_to_dlq_and_the_rest_is_matched() -> None:
     broker, consumer = FakeBroker(), FakeConsumer()
-    proc = BatchProcessor(fake_match, broker.send, settings())
+    proc = processor(fake_match, broker)
     recs = [
         record(0, 0, offer("a")),
         record(0, 1, b"{oops", b"k1"),
@@ -122,7 +112,7 @@ async def test_malformed_events_go_to_dlq_and_the_rest_is_matched() -> None:
 
 async def test_failed_publish_rewinds_and_does_not_commit() -> None:
     broker, consumer = FakeBroker(fail_at=2), FakeConsumer()
-    proc = BatchProcessor(fake_match, broker.send, settings())
+    proc = processor(fake_match, broker)
     await proc.handle(
         [record(0, 7, offer("a")), record(0, 8, offer("b")), record(2, 3, offer("c"))], consumer
     )
@@ -139,7 +129,49 @@ async def test_failed_match_rewinds_and_does_not_commit() -> None:
         raise ConnectionError("redis down")
 
     broker, consumer = FakeBroker(), FakeConsumer()
-    proc = BatchProcessor(broken, broker.send, settings())
+    proc = processor(broken, broker)
     await proc.handle([record(0, 1, offer("a"))], consumer)
     assert consumer.commits == [] and consumer.seeks == [(TopicPartition("offers", 0), 1)]
     assert broker.sent == []
+
+
+async def test_shutdown_mid_batch_rewinds_without_commit() -> None:
+    """A batch cancelled while its results are in flight (SIGTERM past the grace period) is
+    neither committed nor lost: its partitions are rewound for the next owner."""
+    never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    class StuckBroker(FakeBroker):
+        async def send(self, output: Output) -> asyncio.Future[None]:
+            await super().send(output)
+            return never  # the broker never confirms
+
+    broker, consumer = StuckBroker(), FakeConsumer()
+    proc = processor(fake_match, broker)
+    task = asyncio.create_task(
+        proc.handle([record(0, 4, offer("a")), record(3, 9, offer("b"))], consumer)
+    )
+    while len(broker.sent) < 2:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    else:
+        raise AssertionError("the cancellation was swallowed")
+    assert consumer.commits == []
+    assert sorted(consumer.seeks) == [
+        (TopicPartition("offers", 0), 4),
+        (TopicPartition("offers", 3), 9),
+    ]
+    assert proc.stats.batches == 0
+
+
+async def test_stats_stay_bounded() -> None:
+    broker, consumer = FakeBroker(), FakeConsumer()
+    proc = processor(fake_match, broker)
+    for n in (3, 1, 2):
+        await proc.handle([record(0, i, offer(f"o{i}")) for i in range(n)], consumer)
+    assert (proc.stats.batches, proc.stats.records, proc.stats.largest_batch) == (3, 6, 3)
+    assert proc.stats.mean_batch == 2.0
+    assert not any(isinstance(v, list) for v in vars(proc.stats).values())

@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from matcher.catalog.index import CatalogIndex, Entry
-from matcher.decision import DecisionPolicy, Scored, conflicts
+from matcher.decision import (
+    DEFAULT_THRESHOLD,
+    GUARDS,
+    Band,
+    Decider,
+    DecisionConfig,
+    GuardSet,
+    Scored,
+    conflicts,
+)
+from matcher.decision.policy import ThresholdPolicy
+from matcher.decision.search import best_compatible, top_k
 from matcher.normalize import Attributes
+
+ALL = GuardSet(list(GUARDS))
 
 
 def A(color: str | None = None, ram: int | None = None, rom: int | None = None) -> Attributes:
@@ -19,7 +34,7 @@ def test_conflicts_name_each_attribute() -> None:
 
 
 def test_best_compatible_candidate_wins() -> None:
-    policy = DecisionPolicy(threshold=0.8)
+    policy = ThresholdPolicy(0.8, ALL)
     cands = [Scored("black", 0.99, A("black", 8, 256)), Scored("green", 0.97, A("green", 8, 256))]
     verdict = policy.decide(A("green", 8, 256), cands)
     assert verdict.matched is not None and verdict.matched.catalog_id == "green"
@@ -27,7 +42,7 @@ def test_best_compatible_candidate_wins() -> None:
 
 
 def test_conflict_reason_when_nothing_compatible() -> None:
-    policy = DecisionPolicy(threshold=0.8)
+    policy = ThresholdPolicy(0.8, ALL)
     verdict = policy.decide(
         A("gray", 6, 256), [Scored("x", 0.97, A("sage green", 6, 256)), Scored("y", 0.5, A("gray"))]
     )
@@ -35,14 +50,12 @@ def test_conflict_reason_when_nothing_compatible() -> None:
 
 
 def test_guards_off_decides_on_cosine() -> None:
-    verdict = DecisionPolicy(threshold=0.8, guards=False).decide(
-        A("gray"), [Scored("x", 0.97, A("green"))]
-    )
-    assert verdict.matched is not None
+    verdict = ThresholdPolicy(0.8, GuardSet([])).decide(A("gray"), [Scored("x", 0.97, A("green"))])
+    assert verdict.matched is not None and verdict.matched.catalog_id == "x"
 
 
 def test_below_threshold_and_empty() -> None:
-    policy = DecisionPolicy(threshold=0.9)
+    policy = ThresholdPolicy(0.9, ALL)
     assert policy.decide(A(), [Scored("x", 0.89, A())]).reason == "below_threshold"
     assert policy.decide(A(), []).reason == "empty_catalog"
 
@@ -52,12 +65,12 @@ def test_top_k_orders_by_cosine() -> None:
     vecs = rng.normal(size=(50, 8)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     index = CatalogIndex([Entry(str(i), A()) for i in range(50)], vecs, version=3, dim=8)
-    idx, scores = index.top_k(vecs[[7, 21]], 5)
+    idx, scores = top_k(index.scores(vecs[[7, 21]]), 5)
     assert idx[:, 0].tolist() == [7, 21]
     assert np.all(np.diff(scores, axis=1) <= 0)
     full = vecs[[7]] @ vecs.T
     assert np.allclose(np.sort(full[0])[::-1][:5], scores[0], atol=1e-6)
-    idx_all, _ = index.top_k(vecs[[3]], 100)
+    idx_all, _ = top_k(index.scores(vecs[[3]]), 100)
     assert sorted(idx_all[0].tolist()) == list(range(50))
 
 
@@ -75,10 +88,6 @@ def test_model_and_brand_guards() -> None:
 
 
 def test_vector_guard_agrees_with_conflicts() -> None:
-    import itertools
-
-    from matcher.decision.guards import allowed
-
     colors = [None, "green", "lemon green", "sage green", "gray", "space gray"]
     catalog = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8, 12], [None, 256])]
     catalog += [Attributes(model=m) for m in (None, "14", "14 pro")]
@@ -93,12 +102,13 @@ def test_vector_guard_agrees_with_conflicts() -> None:
     offers += [Attributes(model="14"), Attributes(model="15"), Attributes(brand="realme")]
     offers += [Attributes(brand="oneplus", model="14")]
     for offer in offers:
-        mask = allowed(offer, index.columns)
-        assert mask.tolist() == [not conflicts(offer, c) for c in catalog], offer
+        mask = ALL.mask(offer, index)
+        want = [not conflicts(offer, c) for c in catalog]
+        assert (mask.tolist() if mask is not None else [True] * len(catalog)) == want, offer
 
 
 def test_best_compatible_beyond_the_top_k() -> None:
-    policy = DecisionPolicy(threshold=0.8)
+    policy = ThresholdPolicy(0.8, ALL)
     top = [Scored("black", 0.99, A("black", 8, 256))]
     verdict = policy.decide(
         A("green", 8, 256), top, compatible=Scored("green", 0.9, A("green", 8, 256))
@@ -108,3 +118,55 @@ def test_best_compatible_beyond_the_top_k() -> None:
         A("green", 8, 256), top, compatible=Scored("green", 0.7, A("green", 8, 256))
     )
     assert low.matched is None and low.reason == "conflict:color"
+
+
+def test_best_compatible_searches_the_whole_catalog() -> None:
+    items = [A("black", 8, 256)] * 20 + [A("green", 8, 256)]
+    index = CatalogIndex(
+        [Entry(f"i{n}", a) for n, a in enumerate(items)], np.eye(21, dtype=np.float32), 1, 21
+    )
+    scores = np.linspace(1.0, 0.5, 21, dtype=np.float32)  # the green one scores lowest
+    assert best_compatible(A("green"), scores, index, ALL) == 20
+    assert best_compatible(A("red"), scores, index, ALL) is None
+    assert best_compatible(A(), scores, index, ALL) == 0
+
+
+def test_decision_config_round_trips_with_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert DecisionConfig.load(tmp_path) == DecisionConfig()
+    assert DecisionConfig().threshold == DEFAULT_THRESHOLD
+    (tmp_path / "matcher.json").write_text('{"training": {"steps": 3}}')
+    config = DecisionConfig(threshold=0.7123, guards=("ram", "rom"), band=Band(0.6, 0.8, 0.4))
+    config.save(tmp_path)
+    assert DecisionConfig.load(tmp_path) == config
+    assert '"steps": 3' in (tmp_path / "matcher.json").read_text()  # other sections are kept
+    assert config.with_overrides(threshold=None, guards=()).guards == ()
+    assert config.with_overrides(threshold=0.9).threshold == 0.9
+
+
+def test_decider_uses_the_band_not_the_threshold_with_a_second_stage() -> None:
+    class Always:
+        band = Band(0.5, 0.9, threshold=0.5)
+
+        def __init__(self, p: float) -> None:
+            self.p = p
+            self.seen: list[tuple[str, str]] = []
+
+        def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+            self.seen += pairs
+            return np.full(len(pairs), self.p, dtype=np.float32)
+
+    index = CatalogIndex(
+        [Entry("a", A(), "text a"), Entry("b", A(), "text b")], np.eye(2, dtype=np.float32), 1, 2
+    )
+    scores = np.array([[0.95, 0.1], [0.6, 0.1], [0.3, 0.1]], dtype=np.float32)
+    offers, texts = [A()] * 3, ["o1", "o2", "o3"]
+    yes = Always(0.9)
+    decided = Decider(DecisionConfig(threshold=0.99), yes, top_k=2).decide(  # type: ignore[arg-type]
+        index, offers, texts, scores
+    )
+    assert [d.verdict.reason for d in decided] == ["match", "rerank:match", "below_threshold"]
+    assert yes.seen == [("o2", "text a")]  # only the score inside the band was reviewed
+    no = Decider(DecisionConfig(threshold=0.99), Always(0.1), top_k=2)  # type: ignore[arg-type]
+    assert no.decide(index, offers, texts, scores)[1].verdict.reason == "rerank:no_match"
+    plain = Decider(DecisionConfig(threshold=0.99), top_k=2).decide(index, offers, texts, scores)
+    assert [d.verdict.reason for d in plain] == ["below_threshold"] * 3

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from matcher.catalog import CatalogItem
-from matcher.catalog.loader import build_index
-from matcher.decision import DecisionPolicy
-from matcher.encoder import Encoder
+from matcher.catalog.ingest import build_index
+from matcher.decision import Decider, DecisionConfig
+from matcher.encoding import Encoder
 from matcher.events import Offer
 from matcher.pipeline import MatchPipeline
 
@@ -61,7 +61,9 @@ def widget_pipeline(encoder: Encoder) -> tuple[MatchPipeline, dict[str, str]]:
     sentences = [s for cands in WIDGET.values() for s in cands] + [p[1] for p in SEED_PAIRS]
     items = [CatalogItem(f"w{i}", s) for i, s in enumerate(sentences)]
     index = build_index(items, encoder, progress=False)
-    pipeline = MatchPipeline(encoder, lambda: index, DecisionPolicy(threshold=0.8), top_k=5)
+    pipeline = MatchPipeline(
+        encoder, lambda: index, Decider(DecisionConfig(threshold=0.8), top_k=5)
+    )
     return pipeline, {it.catalog_id: it.title.split(" | ")[0] for it in items}
 
 

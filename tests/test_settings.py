@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from matcher.settings import Settings
+from streams.settings import Settings
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,7 +27,21 @@ def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings()
 
 
+ROOT = Path(__file__).parents[1]
+
+
 def test_readme_lists_every_variable() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    for name in Settings.model_fields:
-        assert f"`MATCHER_{name.upper()}`" in readme, name
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `MATCHER_([A-Z0-9_]+)`", readme, flags=re.M))
+    assert listed == {name.upper() for name in Settings.model_fields}
+
+
+def test_no_code_reads_matcher_variables_but_the_settings() -> None:
+    """One home for configuration: no module reads a MATCHER_* variable by itself."""
+    readers = [
+        str(path.relative_to(ROOT))
+        for package in ("matcher", "streams")
+        for path in (ROOT / package).rglob("*.py")
+        if re.search(r"environ[^\n]*MATCHER_|getenv\([^)]*MATCHER_", path.read_text("utf-8"))
+    ]
+    assert readers == []

@@ -3,7 +3,7 @@
 Layout, for prefix ``P`` and fingerprint ``F``:
 
 - ``P:F:version``  integer, incremented by every change (results carry it)
-- ``P:F:items``    hash catalog_id → JSON {title, text, attributes, digest}
+- ``P:F:items``    hash catalog_id → JSON {text, attributes, digest}
 - ``P:F:vectors``  hash catalog_id → float32 bytes (unit length)
 
 Every change is one MULTI/EXEC transaction that also bumps the version, and a snapshot is read in
@@ -28,7 +28,6 @@ class StoredItem:
     """A catalog item as written to Redis."""
 
     catalog_id: str
-    title: str
     text: str
     attributes: Attributes
     digest: str
@@ -77,7 +76,6 @@ class RedisCatalog:
                 mapping={
                     it.catalog_id: json.dumps(
                         {
-                            "title": it.title,
                             "text": it.text,
                             "attributes": it.attributes.as_dict(),
                             "digest": it.digest,
@@ -95,6 +93,10 @@ class RedisCatalog:
             )
         pipe.incr(self.version_key)
         return int(pipe.execute()[-1])
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove items by id in one transaction; return the new version."""
+        return self.write([], np.zeros((0, self.dim), dtype=np.float32), delete=ids)
 
     def snapshot(self) -> CatalogIndex:
         """The whole catalog at one version."""
@@ -123,28 +125,6 @@ class RedisCatalog:
         version = int(raw_version) if raw_version is not None else 0
         return CatalogIndex(entries, matrix, version, self.dim)
 
-    def drop(self) -> None:
-        """Remove this model's catalog entirely."""
-        self.client.delete(self.items_key, self.vectors_key, self.version_key)
-
 
 def _s(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-class CatalogCache:
-    """A consumer's view of the catalog: re-read from Redis only when its version moved.
-
-    One ``GET`` per batch keeps running consumers current with loads, upserts and deletes,
-    without a restart and without re-embedding anything.
-    """
-
-    def __init__(self, store: RedisCatalog) -> None:
-        self.store = store
-        self._index: CatalogIndex | None = None
-
-    def current(self) -> CatalogIndex:
-        version = self.store.version()
-        if self._index is None or self._index.version != version:
-            self._index = self.store.snapshot()
-        return self._index

@@ -1,52 +1,169 @@
-"""Attribute guards: a known RAM, ROM, colour, model number or brand that conflicts with the
-candidate's rules it out.
+"""Attribute guards: a stated attribute that conflicts with the candidate's rules it out.
 
-The embedding puts 8/256 and 12/512 of one phone, or ``note 14`` and ``note 14 pro``, at cosine 0.98,
-so no threshold can tell them apart; stated attributes can. Unknown on either side never conflicts.
-The model check compares model numbers and variant words (``14t``, ``pro``, ``max``) only, so a
-supplier may still drop the brand or series. Guards filter the whole catalog (:func:`allowed`),
-not just the top-k, so the right variant is found however many siblings outscore it.
+The embedding puts 8/256 and 12/512 of one phone, or ``note 14`` and ``note 14 pro``, at cosine
+0.98, so no threshold can tell them apart; stated attributes can. Unknown on either side never
+conflicts. Each guard has two forms that must agree: :meth:`Guard.conflict` for one candidate, and
+:meth:`Guard.mask` over a whole catalog, from a column the guard encodes itself
+(:meth:`Guard.column`), so a new attribute is one new guard and nothing else.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
 import numpy as np
 
-from matcher.catalog.index import Columns
 from matcher.normalize import Attributes
 from matcher.normalize.colors import compatible as colors_compatible
 
+UNKNOWN = -1
+
+
+class Guard(ABC):
+    """One attribute's rule, per candidate and over a whole catalog column."""
+
+    name: str
+
+    @abstractmethod
+    def column(self, items: Sequence[Attributes]) -> Any:
+        """The catalog's values of this attribute, encoded for :meth:`mask`."""
+
+    @abstractmethod
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        """Whether the candidate is ruled out for this offer."""
+
+    @abstractmethod
+    def mask(self, offer: Attributes, column: Any) -> np.ndarray | None:
+        """Per item of ``column``: not ruled out. None when the offer states nothing (all pass)."""
+
+
+@dataclass(frozen=True)
+class SizeGuard(Guard):
+    """An integer attribute (RAM, ROM in GB) that must be equal when both sides state it."""
+
+    name: str
+
+    def column(self, items: Sequence[Attributes]) -> np.ndarray:
+        values = (getattr(a, self.name) for a in items)
+        return np.fromiter((UNKNOWN if v is None else v for v in values), np.int64, len(items))
+
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        a, b = getattr(offer, self.name), getattr(candidate, self.name)
+        return a is not None and b is not None and a != b
+
+    def mask(self, offer: Attributes, column: np.ndarray) -> np.ndarray | None:
+        value = getattr(offer, self.name)
+        return None if value is None else (column == UNKNOWN) | (column == value)
+
+
+@dataclass(frozen=True)
+class Categories:
+    """A categorical column: small integer ids per item and the table of values."""
+
+    ids: np.ndarray
+    table: dict[str, int]
+
+
+def _categories(values: Sequence[str | None]) -> Categories:
+    table: dict[str, int] = {}
+    ids = np.fromiter(
+        (table.setdefault(v, len(table)) if v else UNKNOWN for v in values), np.int64, len(values)
+    )
+    return Categories(ids, table)
+
+
+@dataclass(frozen=True)
+class EqualGuard(Guard):
+    """A categorical attribute (model signature, brand) that must be equal when both state it."""
+
+    name: str
+
+    def column(self, items: Sequence[Attributes]) -> Categories:
+        return _categories([getattr(a, self.name) for a in items])
+
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        a, b = getattr(offer, self.name), getattr(candidate, self.name)
+        return a is not None and b is not None and a != b
+
+    def mask(self, offer: Attributes, column: Categories) -> np.ndarray | None:
+        value = getattr(offer, self.name)
+        if value is None:
+            return None
+        return (column.ids == UNKNOWN) | (column.ids == column.table.get(value, -2))
+
+
+@dataclass(frozen=True)
+class ColorGuard(Guard):
+    """Colours conflict unless one name's words contain the other's (``green`` ⊂ ``lemon green``)."""
+
+    name: str = "color"
+
+    def column(self, items: Sequence[Attributes]) -> Categories:
+        return _categories([a.color for a in items])
+
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        return not colors_compatible(offer.color, candidate.color)
+
+    def mask(self, offer: Attributes, column: Categories) -> np.ndarray | None:
+        if not offer.color:
+            return None
+        fits = np.array(
+            [colors_compatible(offer.color, c) for c in column.table] + [True], dtype=bool
+        )
+        return fits[column.ids]  # UNKNOWN (-1) picks the trailing True: unknown colour fits
+
+
+GUARDS: dict[str, Guard] = {
+    g.name: g
+    for g in (
+        SizeGuard("ram"),
+        SizeGuard("rom"),
+        ColorGuard(),
+        EqualGuard("model"),
+        EqualGuard("brand"),
+    )
+}
+
+
+class GuardSet:
+    """The guards in force, applied to one candidate or to a whole catalog at once."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        unknown = [n for n in names if n not in GUARDS]
+        if unknown:
+            raise ValueError(f"unknown guards {unknown}; known: {', '.join(GUARDS)}")
+        self.guards = tuple(GUARDS[n] for n in names)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(g.name for g in self.guards)
+
+    def __bool__(self) -> bool:
+        return bool(self.guards)
+
+    def conflicts(self, offer: Attributes, candidate: Attributes) -> list[str]:
+        """Names of the guards that rule ``candidate`` out for ``offer``."""
+        return [g.name for g in self.guards if g.conflict(offer, candidate)]
+
+    def mask(self, offer: Attributes, columns: ColumnSource) -> np.ndarray | None:
+        """Per catalog item: passes every guard (None: the offer states nothing guarded)."""
+        out: np.ndarray | None = None
+        for guard in self.guards:
+            m = guard.mask(offer, columns.column(guard))
+            if m is not None:
+                out = m if out is None else out & m
+        return out
+
+
+class ColumnSource(Protocol):
+    """A catalog that holds its items' attributes and caches each guard's column of them."""
+
+    def column(self, guard: Guard) -> Any: ...
+
 
 def conflicts(offer: Attributes, candidate: Attributes) -> list[str]:
-    """Names of the attributes that conflict (``ram``, ``rom``, ``color``, ``model``, ``brand``)."""
-    found = []
-    if offer.ram is not None and candidate.ram is not None and offer.ram != candidate.ram:
-        found.append("ram")
-    if offer.rom is not None and candidate.rom is not None and offer.rom != candidate.rom:
-        found.append("rom")
-    if not colors_compatible(offer.color, candidate.color):
-        found.append("color")
-    if offer.model is not None and candidate.model is not None and offer.model != candidate.model:
-        found.append("model")
-    if offer.brand is not None and candidate.brand is not None and offer.brand != candidate.brand:
-        found.append("brand")
-    return found
-
-
-def allowed(offer: Attributes, cols: Columns) -> np.ndarray:
-    """A boolean per catalog item: no conflict with ``offer`` (the vector form of :func:`conflicts`)."""
-    ok = np.ones(len(cols.ram), dtype=bool)
-    if offer.ram is not None:
-        ok &= (cols.ram == -1) | (cols.ram == offer.ram)
-    if offer.rom is not None:
-        ok &= (cols.rom == -1) | (cols.rom == offer.rom)
-    if offer.color:
-        fits = np.array(
-            [colors_compatible(offer.color, c) for c in cols.colors] + [True], dtype=bool
-        )
-        ok &= fits[cols.color_ids]  # -1 picks the trailing True: unknown colour fits
-    if offer.model is not None:
-        ok &= (cols.model_ids == -1) | (cols.model_ids == cols.models.get(offer.model, -2))
-    if offer.brand is not None:
-        ok &= (cols.brand_ids == -1) | (cols.brand_ids == cols.brands.get(offer.brand, -2))
-    return ok
+    """Conflicts under every known guard (for tests and tools)."""
+    return GuardSet(list(GUARDS)).conflicts(offer, candidate)

@@ -1,4 +1,4 @@
-"""From candidates to one decision: the best compatible catalog item, if its cosine is high enough.
+"""From candidates to one verdict: the best compatible catalog item, if its cosine is high enough.
 
 Reasons (the result's ``reason`` field):
 
@@ -15,33 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matcher.decision.guards import conflicts
+from matcher.decision.guards import GuardSet
+from matcher.decision.verdict import Scored, Verdict
 from matcher.normalize import Attributes
 
 
 @dataclass(frozen=True)
-class Scored:
-    """A candidate's id, cosine and attributes."""
-
-    catalog_id: str
-    score: float
-    attributes: Attributes
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The decision for one offer."""
-
-    matched: Scored | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class DecisionPolicy:
-    """Threshold plus guards; ``guards=False`` decides on cosine alone (for comparison)."""
+class ThresholdPolicy:
+    """Threshold plus guards; an empty guard set decides on cosine alone (for comparison)."""
 
     threshold: float
-    guards: bool = True
+    guards: GuardSet
 
     def decide(
         self, offer: Attributes, candidates: Sequence[Scored], compatible: Scored | None = None
@@ -58,9 +42,13 @@ class DecisionPolicy:
                 else Verdict(None, "below_threshold")
             )
         if compatible is None:
-            compatible = next((c for c in candidates if not conflicts(offer, c.attributes)), None)
+            compatible = next(
+                (c for c in candidates if not self.guards.conflicts(offer, c.attributes)), None
+            )
         if compatible is not None and compatible.score >= self.threshold:
             return Verdict(compatible, "match")
         if top.score >= self.threshold:
-            return Verdict(None, "conflict:" + "+".join(conflicts(offer, top.attributes)))
+            return Verdict(
+                None, "conflict:" + "+".join(self.guards.conflicts(offer, top.attributes))
+            )
         return Verdict(None, "below_threshold")

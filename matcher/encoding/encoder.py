@@ -3,45 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from matcher import models
+from matcher.encoding import models
 from matcher.normalize import NORMALIZER_VERSION
 
 
 class Encoder:
-    """A sentence-transformers model with its fingerprint and calibrated threshold."""
+    """A sentence-transformers model and the fingerprint its vectors are stored under.
 
-    def __init__(self, model: str, device: str | None = None, batch_size: int = 64) -> None:
+    ``batch_size`` is the model's own batch (how many texts one forward pass takes), which is
+    not the Kafka micro-batch: a micro-batch of 256 offers is encoded in model batches of 64.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        device: str | None = None,
+        batch_size: int = 64,
+        cache_dir: str | Path | None = None,
+    ) -> None:
         from sentence_transformers import SentenceTransformer
 
-        self.source = model
-        self.path = models.resolve(model)
+        self.path = models.resolve(model, cache_dir)
         self.model = SentenceTransformer(self.path, device=device)
         self.batch_size = batch_size
-        self.meta = models.read_meta(self.path)
         # The normalizer's version is part of the fingerprint: the catalog's vectors in Redis
         # embed normalized text, so a new text form means new vectors.
-        self.fingerprint = (
-            f"{models.fingerprint(self.path, self._label(model))}-n{NORMALIZER_VERSION}"
-        )
+        label = model.rstrip("/").split("/")[-1]
+        self.fingerprint = f"{models.fingerprint(self.path, label)}-n{NORMALIZER_VERSION}"
         get_dim = (
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
         )
         dim = get_dim()
         self.dim = int(dim) if dim else int(self.encode(["probe"]).shape[1])
-
-    @staticmethod
-    def _label(model: str) -> str:
-        return model.rstrip("/").split("/")[-1]
-
-    @property
-    def calibrated_threshold(self) -> float | None:
-        """The threshold chosen on a validation split when the model was trained, if any."""
-        value = self.meta.get("threshold")
-        return float(value) if isinstance(value, (int, float)) else None
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Embed texts; rows are L2-normalised so a dot product is the cosine."""

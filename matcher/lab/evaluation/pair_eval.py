@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.encoder import Encoder
-from matcher.evaluation import metrics
-from matcher.rerank import Reranker, combine
-from matcher.training.pairs import Pairs, Serialize, read_pairs, split_files
+from matcher.decision import DecisionConfig
+from matcher.decision.second_stage import Reranker, combine
+from matcher.encoding import Encoder
+from matcher.lab import metrics
+from matcher.lab.pairs import Pairs, Serialize, read_pairs, split_files
 
 
 @dataclass
@@ -71,6 +72,7 @@ def evaluate(
     serialize: Serialize = "kv",
     threshold: float | None = None,
     reranker: Reranker | None = None,
+    normalized: bool = False,
 ) -> tuple[PairReport, dict[str, tuple[np.ndarray, list[float]]]]:
     """Metrics for ``data`` (a benchmark folder or one pairs file) and the raw scores for plots."""
     files = split_files(data)
@@ -78,7 +80,7 @@ def evaluate(
     seconds: dict[str, float] = {}
     for split in ("valid", "test"):
         if split in files:
-            pairs = read_pairs(files[split], serialize)
+            pairs = read_pairs(files[split], serialize, normalized)
             t0 = time.perf_counter()
             raw[split] = (cosines(encoder, pairs), pairs.labels)
             seconds[f"{split}_embed"] = round(time.perf_counter() - t0, 1)
@@ -86,10 +88,9 @@ def evaluate(
         source = "given"
     elif "valid" in raw:
         threshold, source = metrics.best_threshold(*raw["valid"]), "max F1 on valid"
-    elif encoder.calibrated_threshold is not None:
-        threshold, source = encoder.calibrated_threshold, "stored with the model"
     else:
-        raise ValueError("no valid split and no calibrated threshold: pass --threshold")
+        stored = DecisionConfig.load(encoder.path)
+        threshold, source = stored.threshold, stored.threshold_source
     report = PairReport(
         encoder.fingerprint, str(data), round(threshold, 6), source, seconds=seconds
     )
@@ -99,7 +100,7 @@ def evaluate(
             **metrics.correlations(scores, labels),
         }
         setattr(report, split, result)
-    test_pairs = read_pairs(files["test"], serialize)
+    test_pairs = read_pairs(files["test"], serialize, normalized)
     report.test.update(metrics.recall_at_k(retrieval_ranks(encoder, test_pairs)))
     if reranker is not None:
         report.rerank = rerank_test(reranker, test_pairs, raw["test"][0])

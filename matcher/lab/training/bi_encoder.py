@@ -3,7 +3,8 @@
 Defaults follow the seed model card: ContrastiveLoss (cosine distance, margin 0.5), batch 16,
 lr 5e-5, 10 epochs, linear schedule, seed 42, EmbeddingSimilarityEvaluator during training.
 The output folder is a loadable sentence-transformers model with its generated model card, plus
-``matcher.json`` holding the decision threshold that the service picks up.
+``matcher.json`` holding the decision config (the threshold calibrated on valid) that the service
+picks up, and the run's provenance.
 """
 
 from __future__ import annotations
@@ -16,34 +17,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher import models
-from matcher.evaluation import metrics
-from matcher.training.losses import LossName, build_loss
-from matcher.training.pairs import Pairs, Serialize, read_pairs, stats
+from matcher.decision import DecisionConfig
+from matcher.encoding import models
+from matcher.lab import metrics
+from matcher.lab.pairs import Pairs, read_pairs, stats
+from matcher.lab.training.config import TrainConfig
+from matcher.lab.training.losses import build_loss
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Every knob of a training run (each is a ``matcher train`` flag)."""
-
-    train: str
-    valid: str
-    out: str
-    base: str = "all-MiniLM-L6-v2"
-    loss: LossName = "contrastive"
-    margin: float = 0.5
-    epochs: float = 10.0
-    batch_size: int = 16
-    lr: float = 5e-5
-    warmup_ratio: float = 0.0
-    max_seq_length: int | None = None
-    seed: int = 42
-    symmetric: bool = False
-    serialize: Serialize = "kv"
-    eval_steps: int | None = None  # None: evaluate once per epoch
-    max_train_pairs: int | None = None  # a subsample, for quick runs on CPU
 
 
 @dataclass(frozen=True)
@@ -83,10 +64,12 @@ def train(cfg: TrainConfig) -> TrainReport:
     )
     from sentence_transformers.sentence_transformer.evaluation import EmbeddingSimilarityEvaluator
 
-    train_pairs = _subsample(read_pairs(cfg.train, cfg.serialize), cfg.max_train_pairs, cfg.seed)
+    train_pairs = _subsample(
+        read_pairs(cfg.train, cfg.serialize, cfg.normalize), cfg.max_train_pairs, cfg.seed
+    )
     if cfg.symmetric:
         train_pairs = train_pairs.symmetric()
-    valid_pairs = read_pairs(cfg.valid, cfg.serialize)
+    valid_pairs = read_pairs(cfg.valid, cfg.serialize, cfg.normalize)
     if cfg.loss == "mnrl":  # positives only; in-batch texts are the negatives
         keep = [i for i, y in enumerate(train_pairs.labels) if y >= 0.5]
         train_pairs = Pairs(
@@ -145,27 +128,31 @@ def train(cfg: TrainConfig) -> TrainReport:
         **metrics.correlations(scores, valid_pairs.labels),
     }
     meta = {
-        "threshold": round(threshold, 6),
-        "threshold_source": f"max F1 on {Path(cfg.valid).name}",
-        "valid_metrics": valid,
-        "config": asdict(cfg),
-        "train_stats": stats(train_pairs),
-        "train_seconds": round(seconds, 1),
-        "steps": int(result.global_step),
+        "training": {
+            "valid_metrics": valid,
+            "config": asdict(cfg),
+            "train_stats": stats(train_pairs),
+            "train_seconds": round(seconds, 1),
+            "steps": int(result.global_step),
+        }
     }
     (out / models.MATCHER_META).write_text(json.dumps(meta, indent=2))
-    _append_card(out, meta)
+    decision = DecisionConfig(
+        threshold=round(threshold, 6), threshold_source=f"max F1 on {Path(cfg.valid).name}"
+    )
+    decision.save(out)
+    _append_card(out, decision, meta["training"])
     return TrainReport(str(out), seconds, int(result.global_step), threshold, valid)
 
 
-def _append_card(out: Path, meta: dict[str, object]) -> None:
+def _append_card(out: Path, decision: DecisionConfig, meta: dict[str, Any]) -> None:
     """Add the decision threshold and the run's figures to the generated model card."""
     card = out / "README.md"
     lines = [
         "",
         "## offer-matcher",
         "",
-        f"- Decision threshold (cosine): **{meta['threshold']}** ({meta['threshold_source']})",
+        f"- Decision threshold (cosine): **{decision.threshold}** ({decision.threshold_source})",
         f"- Validation at that threshold: {json.dumps(meta['valid_metrics'])}",
         f"- Training: {meta['steps']} steps in {meta['train_seconds']} s; data {json.dumps(meta['train_stats'])}",
         "",

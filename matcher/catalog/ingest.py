@@ -1,4 +1,5 @@
-"""Embed catalog items and write them to Redis, re-embedding only what changed."""
+"""Catalog items into vectors: normalize, embed, and write to Redis (re-embedding only what
+changed) or build an in-memory index for offline use."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from matcher.catalog.files import CatalogItem
 from matcher.catalog.index import CatalogIndex, Entry
-from matcher.catalog.records import CatalogItem
 from matcher.catalog.store import RedisCatalog, StoredItem
-from matcher.encoder import Encoder
+from matcher.encoding import Encoder
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def to_stored(item: CatalogItem) -> StoredItem:
     norm = item.normalized
     payload = json.dumps([norm.text, norm.attributes.as_dict()], sort_keys=True)
     digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()
-    return StoredItem(item.catalog_id, item.title, norm.text, norm.attributes, digest)
+    return StoredItem(item.catalog_id, norm.text, norm.attributes, digest)
 
 
 def embed(

@@ -10,26 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from matcher import models
+from matcher.decision.config import Band
+from matcher.encoding import models
 
 RERANK_META = "matcher-reranker.json"
-
-
-@dataclass(frozen=True)
-class Band:
-    """Cosines in ``[low, high)`` go to the cross-encoder; its probability ≥ ``threshold`` matches."""
-
-    low: float
-    high: float
-    threshold: float = 0.5
-
-    def contains(self, score: float) -> bool:
-        return self.low <= score < self.high
 
 
 class Reranker:

@@ -1,0 +1,88 @@
+"""The decision's parameters as one object, saved in the model folder and loaded with it.
+
+What a trained model decides with (its calibrated threshold, the guards in force, the second
+stage's band) belongs to the model, not to the deployment: ``matcher train`` / ``matcher eval
+--write-threshold`` save it in ``matcher.json`` beside the weights, and every consumer, ``matcher
+match`` and ``matcher eval`` load the same object. Settings may override single fields.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from matcher.encoding.models import MATCHER_META
+
+DEFAULT_THRESHOLD = 0.80
+DEFAULT_GUARDS: tuple[str, ...] = ("ram", "rom", "color", "model", "brand")
+
+
+@dataclass(frozen=True)
+class Band:
+    """Cosines in ``[low, high)`` go to the second stage; its probability ≥ ``threshold`` matches."""
+
+    low: float
+    high: float
+    threshold: float = 0.5
+
+    def contains(self, score: float) -> bool:
+        return self.low <= score < self.high
+
+
+@dataclass(frozen=True)
+class DecisionConfig:
+    """Threshold, guards in force and, with a second stage, its band and model."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    guards: tuple[str, ...] = DEFAULT_GUARDS
+    reranker: str | None = None  # cross-encoder folder for the unsure band
+    band: Band | None = None  # None: the band stored with the reranker
+    threshold_source: str = field(default="default", compare=False)
+
+    def with_overrides(self, **changes: Any) -> DecisionConfig:
+        """A copy with the given fields replaced; ``None`` values leave a field as it is."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["guards"] = list(self.guards)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DecisionConfig:
+        band = data.get("band")
+        return cls(
+            threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
+            guards=tuple(data.get("guards", DEFAULT_GUARDS)),
+            reranker=data.get("reranker"),
+            band=Band(**band) if isinstance(band, dict) else None,
+            threshold_source=str(data.get("threshold_source", "stored with the model")),
+        )
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> DecisionConfig:
+        """The config saved with a model; the defaults for a model that has none."""
+        meta = read_meta(model_dir)
+        decision = meta.get("decision")
+        if isinstance(decision, dict):
+            return cls.from_dict(decision)
+        return cls()
+
+    def save(self, model_dir: str | Path) -> Path:
+        """Write this config into the model's ``matcher.json``, keeping its other sections."""
+        path = Path(model_dir) / MATCHER_META
+        meta = read_meta(model_dir)
+        meta["decision"] = self.to_dict()
+        path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        return path
+
+
+def read_meta(model_dir: str | Path) -> dict[str, Any]:
+    """The whole ``matcher.json`` of a model folder (empty when there is none)."""
+    path = Path(model_dir) / MATCHER_META
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}

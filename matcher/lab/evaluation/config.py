@@ -1,0 +1,48 @@
+"""What ``matcher eval`` measures and how; ``matcher eval`` makes one flag of each field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matcher.lab.pairs import Serialize
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """Pairs mode (``pairs``) or offers mode (``catalog`` + ``offers``)."""
+
+    model: str = field(default="all-MiniLM-L6-v2", metadata=_help("model folder or packaged name"))
+    pairs: str | None = field(
+        default=None, metadata=_help("benchmark folder (train/valid/test) or one pairs file")
+    )
+    catalog: str | None = field(default=None, metadata=_help("catalog file, for offers mode"))
+    offers: str | None = field(
+        default=None, metadata=_help("offers with expected_catalog_id, for offers mode")
+    )
+    valid_offers: str | None = field(
+        default=None, metadata=_help("offers to calibrate the threshold on (offers mode)")
+    )
+    write_threshold: bool = field(
+        default=False,
+        metadata=_help("save the calibrated threshold in the model's decision config"),
+    )
+    threshold: float | None = field(
+        default=None, metadata=_help("use this threshold instead of calibrating one")
+    )
+    serialize: Serialize = field(default="kv", metadata=_help("benchmark record text"))
+    normalize: bool = field(
+        default=False, metadata=_help("normalize pair texts as the service does (pairs mode)")
+    )
+    max_seq_length: int | None = field(default=None, metadata=_help("truncate texts to N tokens"))
+    batch_size: int = field(default=64, metadata=_help("texts per model forward pass"))
+    plot: str | None = field(
+        default=None, metadata=_help("PNG of score histograms and the PR curve (pairs mode)")
+    )
+    json: bool = field(default=False, metadata=_help("print one machine-readable object"))
+    reranker: str | None = field(
+        default=None, metadata=_help("cross-encoder for the unsure band (pairs mode)")
+    )

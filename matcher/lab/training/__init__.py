@@ -1,0 +1,1 @@
+"""Training the bi-encoder (and the optional cross-encoder second stage)."""

@@ -1,1 +1,0 @@
-"""Training and evaluation of the bi-encoder (and the optional cross-encoder second stage)."""

@@ -1,0 +1,38 @@
+"""The ``matcher`` command: one thin module per command group, each calling the library.
+
+- :mod:`streams.cli.service`: ``run``, ``up``, ``demo``
+- :mod:`streams.cli.catalog`: ``catalog load``, ``catalog delete``
+- :mod:`streams.cli.offline`: ``match``
+- :mod:`streams.cli.lab`: ``generate``, ``train``, ``train-reranker``, ``eval``
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+
+from streams.cli import catalog, lab, offline, service
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="matcher", description="Match supplier offers to a catalog."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in (service, catalog, offline, lab):
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from streams.cli.common import settings
+
+    logging.basicConfig(
+        level=settings().log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("aiokafka", "httpx", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,135 @@
+"""The ML tooling's commands: ``generate``, ``train``, ``train-reranker``, ``eval``.
+
+Each one parses its config dataclass from flags, calls the library, and prints what came back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from streams.cli.flags import add_flags, config_from
+
+
+def register(sub: Any) -> None:
+    from matcher.lab.evaluation.config import EvalConfig
+    from matcher.lab.training.config import RerankConfig, TrainConfig
+
+    gen = sub.add_parser(
+        "generate", help="write the synthetic phone market (catalog, offers, pairs)"
+    )
+    gen.add_argument("--out", required=True, type=Path)
+    gen.add_argument("--seed", type=int, default=42)
+    gen.set_defaults(func=generate)
+    tr = sub.add_parser("train", help="fine-tune a bi-encoder on labelled pairs")
+    add_flags(tr, TrainConfig)
+    tr.set_defaults(func=train)
+    rr = sub.add_parser(
+        "train-reranker", help="train the cross-encoder second stage, calibrate its band"
+    )
+    add_flags(rr, RerankConfig)
+    rr.set_defaults(func=train_reranker)
+    ev = sub.add_parser(
+        "eval", help="measure a model on pairs, or end to end on offers with answers"
+    )
+    add_flags(ev, EvalConfig)
+    ev.set_defaults(func=evaluate)
+
+
+def generate(args: argparse.Namespace) -> int:
+    from matcher.lab.datagen import build_market, write
+
+    print(json.dumps(write(build_market(seed=args.seed), args.out)))
+    return 0
+
+
+def train(args: argparse.Namespace) -> int:
+    from matcher.lab.training.bi_encoder import train as run
+    from matcher.lab.training.config import TrainConfig
+
+    report = run(config_from(TrainConfig, args))
+    summary = {"out": report.out, "seconds": round(report.seconds, 1), "steps": report.steps}
+    print(json.dumps({**summary, "threshold": round(report.threshold, 4), "valid": report.valid}))
+    return 0
+
+
+def train_reranker(args: argparse.Namespace) -> int:
+    from matcher.lab.training.config import RerankConfig
+    from matcher.lab.training.cross_encoder import train_reranker as run
+
+    print(json.dumps(run(config_from(RerankConfig, args))))
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    import sys
+
+    from matcher.encoding import Encoder
+    from matcher.lab.evaluation.config import EvalConfig
+
+    cfg = config_from(EvalConfig, args)
+    if not cfg.pairs and not (cfg.catalog and cfg.offers):
+        print("matcher eval: give --pairs, or --catalog and --offers", file=sys.stderr)
+        return 2
+    enc = Encoder(cfg.model, batch_size=cfg.batch_size)
+    if cfg.max_seq_length:
+        enc.model.max_seq_length = cfg.max_seq_length
+    return _pairs(cfg, enc) if cfg.pairs else _offers(cfg, enc)
+
+
+def _pairs(cfg: Any, enc: Any) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from matcher.decision.second_stage import Reranker
+    from matcher.lab.evaluation.pair_eval import evaluate as run
+    from matcher.lab.evaluation.pair_eval import table_rows
+    from matcher.lab.evaluation.plots import score_plot
+
+    reranker = Reranker(cfg.reranker) if cfg.reranker else None
+    report, raw = run(enc, cfg.pairs, cfg.serialize, cfg.threshold, reranker, cfg.normalize)
+    if cfg.plot:
+        scores, labels = raw["test"]
+        title = f"{Path(cfg.pairs).name} — {enc.fingerprint}"
+        score_plot(scores, labels, report.threshold, title, cfg.plot)
+    if cfg.json:
+        print(json.dumps(asdict(report)))
+        return 0
+    table = Table(
+        title=f"{cfg.pairs} — {enc.fingerprint}, threshold {report.threshold:.4f} "
+        f"({report.threshold_source})"
+    )
+    for col in ("metric", "valid", "test"):
+        table.add_column(col, justify="right" if col != "metric" else "left")
+    for row in table_rows(report):
+        table.add_row(*row)
+    Console().print(table)
+    return 0
+
+
+def _offers(cfg: Any, enc: Any) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from matcher.lab.evaluation.offer_eval import evaluate as run
+
+    rows = run(enc, cfg.catalog, cfg.offers, cfg.valid_offers, cfg.threshold, cfg.write_threshold)
+    if cfg.json:
+        print(json.dumps({"model": enc.fingerprint, **{k: v.as_dict() for k, v in rows.items()}}))
+        return 0
+    table = Table(title=f"offers → decisions: {Path(cfg.offers).name}, model {enc.fingerprint}")
+    for col in ("config", "threshold", "precision", "recall", "F1", "id accuracy", "accuracy"):
+        table.add_column(col, justify="right")
+    for name, m in rows.items():
+        table.add_row(
+            name,
+            *(
+                f"{v:.4f}"
+                for v in (m.threshold, m.precision, m.recall, m.f1, m.id_accuracy, m.accuracy)
+            ),
+        )
+    Console().print(table)
+    return 0

@@ -1,0 +1,81 @@
+"""The composition root: settings → the objects a process matches with, built in one place.
+
+``matcher run`` (the consumer), ``matcher match``, ``matcher catalog``, the demo and the tests
+all build their matcher here, so they run the same model, catalog namespace and decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from matcher.batch import BatchMatcher
+from matcher.catalog import CatalogView, RedisCatalog, read_catalog
+from matcher.catalog.ingest import build_index
+from matcher.decision import Decider, DecisionConfig
+from matcher.decision.second_stage import Reranker
+from matcher.encoding import Encoder
+from matcher.pipeline import MatchPipeline
+from streams.settings import Settings
+
+
+@dataclass
+class Matcher:
+    """Everything one process matches with; the catalog comes from Redis or from a file."""
+
+    encoder: Encoder
+    decider: Decider
+    pipeline: MatchPipeline
+    batch: BatchMatcher
+    store: RedisCatalog | None = None
+
+    @property
+    def redis_store(self) -> RedisCatalog:
+        if self.store is None:
+            raise RuntimeError("this matcher reads its catalog from a file, not Redis")
+        return self.store
+
+
+def build_encoder(settings: Settings) -> Encoder:
+    return Encoder(
+        settings.model,
+        device=settings.device,
+        batch_size=settings.encode_batch_size,
+        cache_dir=settings.cache_dir,
+    )
+
+
+def decision_config(settings: Settings, encoder: Encoder) -> DecisionConfig:
+    """The config saved with the model, with what the settings override."""
+    return DecisionConfig.load(encoder.path).with_overrides(
+        threshold=settings.threshold,
+        reranker=settings.reranker,
+        guards=None if settings.guards else (),
+    )
+
+
+def build_matcher(
+    settings: Settings, encoder: Encoder | None = None, catalog_file: str | Path | None = None
+) -> Matcher:
+    """The matcher for ``settings``: its catalog is the Redis one, or ``catalog_file`` embedded
+    in memory (offline use, no Redis)."""
+    enc = encoder or build_encoder(settings)
+    config = decision_config(settings, enc)
+    reranker = Reranker(config.reranker, device=settings.device) if config.reranker else None
+    decider = Decider(config, reranker, top_k=settings.top_k)
+    store = None
+    if catalog_file is not None:
+        index = build_index(read_catalog(catalog_file), enc)
+        pipeline = MatchPipeline(enc, lambda: index, decider)
+    else:
+        store = RedisCatalog(
+            redis.Redis.from_url(settings.redis_url),
+            settings.redis_prefix,
+            enc.fingerprint,
+            enc.dim,
+        )
+        pipeline = MatchPipeline(enc, CatalogView(store).current, decider)
+    batch = BatchMatcher(pipeline.match, settings.max_title_chars)
+    return Matcher(enc, decider, pipeline, batch, store)
