@@ -1,19 +1,30 @@
-"""The matching pipeline for a batch: normalize → encode → score → decide.
+"""The matching pipeline for a batch: normalize → encode → search → decide.
 
 The same object serves the Kafka consumer, ``matcher match`` and the evaluations, so what is
-measured offline is what runs online.
+measured offline is what runs online. Normalizing is per offer (:meth:`MatchPipeline.prepare`),
+so one offer that breaks the normalizer is isolated before the batch's single model call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from matcher.catalog.index import CatalogIndex
 from matcher.decision import Decider, Decision
+from matcher.decision.search import blocking_pool
 from matcher.encoding import Encoder
 from matcher.events import Candidate, MatchResult, Offer
-from matcher.normalize import normalize
+from matcher.normalize import Normalized, normalize
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An offer with its normalized form, ready to be matched."""
+
+    offer: Offer
+    normalized: Normalized
 
 
 class MatchPipeline:
@@ -26,19 +37,29 @@ class MatchPipeline:
         self.catalog = catalog
         self.decider = decider
 
+    def prepare(self, offer: Offer) -> Prepared:
+        return Prepared(offer, normalize(offer.title, offer.attributes))
+
     def match(self, offers: Sequence[Offer]) -> list[MatchResult]:
         """One result per offer, in order."""
-        if not offers:
+        return self.match_prepared([self.prepare(o) for o in offers])
+
+    def match_prepared(
+        self, items: Sequence[Prepared], index: CatalogIndex | None = None
+    ) -> list[MatchResult]:
+        """One result per prepared offer, against ``index`` (default: the current catalog)."""
+        if not items:
             return []
-        index = self.catalog()
-        normalized = [normalize(o.title, o.attributes) for o in offers]
-        texts = [n.text for n in normalized]
-        scores = index.scores(self.encoder.encode(texts))
-        decisions = self.decider.decide(index, [n.attributes for n in normalized], texts, scores)
+        index = index if index is not None else self.catalog()
+        texts = [p.normalized.text for p in items]
+        attrs = [p.normalized.attributes for p in items]
+        pools = None if index.exact else [blocking_pool(a, index) for a in attrs]
+        candidates = index.search(self.encoder.encode(texts), pools)
+        decisions = self.decider.decide(index, attrs, texts, candidates)
         now = datetime.now(timezone.utc)
         return [
-            _result(offer, text, decision, self.encoder.fingerprint, index.version, now)
-            for offer, text, decision in zip(offers, texts, decisions, strict=True)
+            _result(p.offer, text, decision, self.encoder.fingerprint, index.version, now)
+            for p, text, decision in zip(items, texts, decisions, strict=True)
         ]
 
 

@@ -27,7 +27,8 @@ from streams.topics import ensure_topics
 
 log = logging.getLogger("offer-matcher")
 
-PROCESSOR = "processor"  # the context key of the running BatchProcessor
+PROCESSOR = "processor"  # context keys: the running BatchProcessor, and the Matcher it runs
+MATCHER = "matcher"
 
 
 def _raw_records(msg: Any) -> Any:
@@ -87,9 +88,17 @@ def build_app(settings: Settings | None = None, matcher: Matcher | None = None) 
         except Exception as exc:  # clusters that forbid clients to create topics: use theirs
             log.warning("could not ensure topics (%s); assuming they exist", exc)
         built = matcher or build_matcher(cfg)
+        if built.catalog is not None:
+            built.catalog.start()  # hydrate and follow the catalog in the background
+        context.set_global(MATCHER, built)
         context.set_global(PROCESSOR, BatchProcessor(built.batch, send, cfg.retry_backoff_s))
-        version = built.store.version() if built.store is not None else 0
-        log.info("matching with model %s, catalog version %d", built.encoder.fingerprint, version)
+        log.info("matching with model %s", built.encoder.fingerprint)
+
+    @app.after_shutdown
+    async def stop(context: ContextRepo) -> None:
+        built = context.get(MATCHER)
+        if built is not None and built.catalog is not None:
+            built.catalog.stop()
 
     @broker.subscriber(
         cfg.input_topic,

@@ -12,7 +12,7 @@ from pathlib import Path
 import redis
 
 from matcher.batch import BatchMatcher
-from matcher.catalog import CatalogView, RedisCatalog, read_catalog
+from matcher.catalog import LiveCatalog, RedisCatalog, read_catalog
 from matcher.catalog.ingest import build_index
 from matcher.decision import Decider, DecisionConfig
 from matcher.decision.second_stage import Reranker
@@ -29,13 +29,13 @@ class Matcher:
     decider: Decider
     pipeline: MatchPipeline
     batch: BatchMatcher
-    store: RedisCatalog | None = None
+    catalog: LiveCatalog | None = None  # None: the catalog came from a file
 
     @property
-    def redis_store(self) -> RedisCatalog:
-        if self.store is None:
+    def store(self) -> RedisCatalog:
+        if self.catalog is None:
             raise RuntimeError("this matcher reads its catalog from a file, not Redis")
-        return self.store
+        return self.catalog.store
 
 
 def build_encoder(settings: Settings) -> Encoder:
@@ -65,17 +65,23 @@ def build_matcher(
     config = decision_config(settings, enc)
     reranker = Reranker(config.reranker, device=settings.device) if config.reranker else None
     decider = Decider(config, reranker, top_k=settings.top_k)
-    store = None
+    live = None
     if catalog_file is not None:
         index = build_index(read_catalog(catalog_file), enc)
         pipeline = MatchPipeline(enc, lambda: index, decider)
     else:
-        store = RedisCatalog(
-            redis.Redis.from_url(settings.redis_url),
-            settings.redis_prefix,
-            enc.fingerprint,
-            enc.dim,
+        live = LiveCatalog(
+            build_store(settings, enc),
+            refresh_s=settings.catalog_refresh_s,
+            max_staleness_s=settings.catalog_max_staleness_s,
+            allow_empty=settings.allow_empty_catalog,
         )
-        pipeline = MatchPipeline(enc, CatalogView(store).current, decider)
+        pipeline = MatchPipeline(enc, live.current, decider)
     batch = BatchMatcher(pipeline.match, settings.max_title_chars)
-    return Matcher(enc, decider, pipeline, batch, store)
+    return Matcher(enc, decider, pipeline, batch, live)
+
+
+def build_store(settings: Settings, encoder: Encoder) -> RedisCatalog:
+    """The model's catalog in Redis."""
+    client = redis.Redis.from_url(settings.redis_url)
+    return RedisCatalog(client, settings.redis_prefix, encoder.fingerprint, encoder.dim)

@@ -139,7 +139,7 @@ async def run_demo(
             }
         )
         built = build_matcher(cfg)
-        report = load(read_catalog(data_dir / "catalog.jsonl"), built.encoder, built.redis_store)
+        report = load(read_catalog(data_dir / "catalog.jsonl"), built.encoder, built.store)
         console.print(
             f"catalog version {report.version}: {report.embedded} items embedded into Redis"
         )

@@ -33,6 +33,18 @@ class Settings(BaseSettings):
     # Redis
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis holding the catalog")
     redis_prefix: str = Field("matcher", description="key prefix of the catalog in Redis")
+    catalog_refresh_s: float = Field(
+        0.5, gt=0, description="how often a consumer checks Redis for catalog changes"
+    )
+    catalog_max_staleness_s: float = Field(
+        10.0, gt=0, description="pause matching when the catalog could not be refreshed this long"
+    )
+    allow_empty_catalog: bool = Field(
+        False, description="match against an empty catalog instead of waiting for one"
+    )
+    ann_min_items: int = Field(
+        200_000, ge=1, description="catalogs this large are searched through an ANN index"
+    )
     # Model and decision
     model: str = Field(
         DEFAULT_MODEL,
@@ -71,3 +83,18 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment once."""
     return Settings()
+
+
+def markdown_table() -> str:
+    """The README's table of variables, from the fields above (``python -m streams.settings``)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = "unset" if field.default is None else f"`{field.default}`"
+        if isinstance(field.default, bool):
+            default = f"`{str(field.default).lower()}`"
+        rows.append(f"| `MATCHER_{name.upper()}` | {default} | {field.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -37,13 +37,16 @@ def offers_for(items: Iterable[CatalogItem], tag: str = "o") -> list[dict[str, A
     ]
 
 
+def store_of(cfg: Settings, encoder: Encoder) -> RedisCatalog:
+    return RedisCatalog(
+        redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, encoder.fingerprint, encoder.dim
+    )
+
+
 def load_catalog(
     cfg: Settings, encoder: Encoder, items: list[CatalogItem], replace: bool = False
 ) -> LoadReport:
-    store = RedisCatalog(
-        redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, encoder.fingerprint, encoder.dim
-    )
-    return load(items, encoder, store, replace=replace, progress=False)
+    return load(items, encoder, store_of(cfg, encoder), replace=replace, progress=False)
 
 
 def payloads(offers: list[dict[str, Any]]) -> list[tuple[bytes, bytes]]:

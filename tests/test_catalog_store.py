@@ -1,12 +1,24 @@
-"""The Redis catalog layout, against fakeredis (real Redis is in the integration tests)."""
+"""The Redis catalog: layout, loads, changes and the consumer's live view (fakeredis; real Redis
+is in the integration tests)."""
 
 from __future__ import annotations
 
 import fakeredis
+import numpy as np
 import pytest
 
-from matcher.catalog import CatalogItem, CatalogView, RedisCatalog, read_catalog
-from matcher.catalog.ingest import load
+from matcher.catalog import (
+    CatalogItem,
+    CatalogMissing,
+    CatalogUnavailable,
+    LiveCatalog,
+    RedisCatalog,
+    ingest,
+    read_catalog,
+)
+from matcher.catalog.columns import AttributeColumns
+from matcher.catalog.ingest import EmptyReplace, load
+from matcher.normalize import Attributes
 from tests.fakes import HashEncoder
 
 
@@ -14,62 +26,115 @@ def items(*specs: tuple[str, str]) -> list[CatalogItem]:
     return [CatalogItem(cid, title) for cid, title in specs]
 
 
+TWO = items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 blue"))
+
+
 @pytest.fixture()
 def store() -> RedisCatalog:
     return RedisCatalog(fakeredis.FakeRedis(), "t", HashEncoder.fingerprint, HashEncoder.dim)
 
 
-def test_load_snapshot_and_versions(store: RedisCatalog) -> None:
-    enc = HashEncoder()
-    report = load(
-        items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 blue")),
-        enc,
-        store,
-        progress=False,
-    )  # type: ignore[arg-type]
-    assert (report.version, report.embedded) == (1, 2)
-    snap = store.snapshot()
-    assert snap.version == 1 and sorted(e.catalog_id for e in snap.entries) == ["a", "b"]
-    assert snap.vectors.shape == (2, HashEncoder.dim)
-    by_id = {e.catalog_id: e for e in snap.entries}
-    assert by_id["a"].attributes.ram == 4 and by_id["b"].attributes.color == "blue"
+def ids(view: LiveCatalog) -> list[str]:
+    index = view.current()
+    return sorted(str(index.ids[r]) for r in range(index.rows) if index.alive[r])
+
+
+def test_first_load_writes_a_base_the_view_hydrates(store: RedisCatalog) -> None:
+    report = load(TWO, HashEncoder(), store, progress=False)  # type: ignore[arg-type]
+    assert (report.version, report.embedded, report.rebuilt) == (1, 2, True)
+    index = LiveCatalog(store).current()
+    assert index.version == 1 and sorted(index.ids.tolist()) == ["a", "b"]
+    by_id = {str(index.ids[r]): index.attributes(r) for r in range(index.rows)}
+    assert by_id["a"].ram == 4 and by_id["b"].color == "blue"
+    assert all(k.startswith(b"{t:hash-encoder}:") for k in store.client.scan_iter())  # one hash tag
 
 
 def test_unchanged_items_are_not_re_embedded(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    load(
-        items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 blue")),
-        enc,
-        store,
-        progress=False,
-    )  # type: ignore[arg-type]
-    report = load(
-        items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 green")),
-        enc,
-        store,
-        progress=False,
-    )  # type: ignore[arg-type]
-    assert (report.embedded, report.unchanged, report.version) == (1, 1, 2)
+    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    changed = items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 green"))
+    report = load(changed, enc, store, progress=False)  # type: ignore[arg-type]
+    assert (report.embedded, report.unchanged, report.version, report.rebuilt) == (1, 1, 2, False)
     assert enc.calls[-1] == 1
     same = load(items(("a", "redmi 13c 4/128 black")), enc, store, progress=False)  # type: ignore[arg-type]
     assert (same.embedded, same.version) == (0, 2)
 
 
-def test_replace_deletes_missing_and_cache_follows(store: RedisCatalog) -> None:
+def test_changes_reach_the_view_as_a_delta(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    cache = CatalogView(store)
-    load(
-        items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 blue")),
-        enc,
-        store,
-        progress=False,
-    )  # type: ignore[arg-type]
-    first = cache.current()
-    assert cache.current() is first  # no reload while the version is unchanged
+    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    view = LiveCatalog(store)
+    first = view.current()
+    assert view.current() is first  # nothing moved: the same snapshot
+    load(items(("c", "realme c61 6/128 gold")), enc, store, progress=False)  # type: ignore[arg-type]
+    second = view.current()
+    assert second.base is first.base  # the base was not re-read: only the change
+    assert second.version == 2 and ids(view) == ["a", "b", "c"]
     load(items(("a", "redmi 13c 4/128 black")), enc, store, replace=True, progress=False)  # type: ignore[arg-type]
-    second = cache.current()
-    assert second is not first and [e.catalog_id for e in second.entries] == ["a"]
-    assert second.version == 2
+    assert ids(view) == ["a"] and view.current().version == 3
+    # The delta's rows are matched too: search finds the added item by its own vector.
+    load(items(("d", "tecno spark 20 8/256 gold")), enc, store, progress=False)  # type: ignore[arg-type]
+    index = view.current()
+    (cands,) = index.search(enc.encode(["tecno spark 20 8/256 gold"]))
+    assert str(index.ids[int(np.argmax(cands.scores))]) == "d"
+    assert not np.isfinite(cands.scores[~index.alive]).any()  # deleted rows never score
+
+
+def test_a_large_change_rewrites_the_base(store: RedisCatalog) -> None:
+    enc = HashEncoder()
+    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    view = LiveCatalog(store)
+    old = view.current()
+    many = [CatalogItem(f"n{i}", f"infinix hot {i} 8/128 black") for i in range(1200)]
+    report = load(many, enc, store, progress=False)  # type: ignore[arg-type]
+    assert report.rebuilt
+    new = view.current()
+    assert new.load_id != old.load_id and len(new) == 1202 and len(new.delta) == 0
+    assert store.log_length() == 0
+    assert not any(old.load_id.encode() in k for k in store.client.scan_iter())  # old base dropped
+
+
+def test_a_flushed_and_reloaded_catalog_is_picked_up(store: RedisCatalog) -> None:
+    enc = HashEncoder()
+    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    view = LiveCatalog(store)
+    assert view.current().version == 1
+    store.client.flushall()
+    with pytest.raises(CatalogMissing):
+        view.current()
+    assert not view.status().ready
+    load(items(("z", "honor x9b 12/256 green")), enc, store, progress=False)  # type: ignore[arg-type]
+    assert view.current().version == 1 and ids(view) == ["z"]  # same version number, new load
+
+
+def test_allow_empty_and_staleness(store: RedisCatalog) -> None:
+    assert len(LiveCatalog(store, allow_empty=True).current()) == 0
+    now = [0.0]
+    view = LiveCatalog(store, max_staleness_s=5, allow_empty=True, clock=lambda: now[0])
+    view.current()
+    view.start()  # from now on only the (stopped) refresher would refresh
+    view.stop()
+    view._thread = object()  # type: ignore[assignment]  # pretend the refresher is running
+    now[0] = 6.0
+    with pytest.raises(CatalogUnavailable):
+        view.current()
+    assert not view.status().ready
+
+
+def test_replace_with_nothing_refuses_unless_forced(store: RedisCatalog) -> None:
+    enc = HashEncoder()
+    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    with pytest.raises(EmptyReplace):
+        load([], enc, store, replace=True, progress=False)  # type: ignore[arg-type]
+    assert LiveCatalog(store).current().version == 1
+    emptied = load([], enc, store, replace=True, force=True, progress=False)  # type: ignore[arg-type]
+    assert emptied.deleted == 2 and len(LiveCatalog(store).current()) == 0
+
+
+def test_delete_by_id(store: RedisCatalog) -> None:
+    load(TWO, HashEncoder(), store, progress=False)  # type: ignore[arg-type]
+    report = ingest.delete(store, ["a"])
+    assert report.version == 2 and ids(LiveCatalog(store)) == ["b"]
 
 
 def test_models_do_not_share_vectors() -> None:
@@ -77,7 +142,19 @@ def test_models_do_not_share_vectors() -> None:
     a = RedisCatalog(client, "t", "model-a", HashEncoder.dim)
     b = RedisCatalog(client, "t", "model-b", HashEncoder.dim)
     load(items(("a", "redmi 13c")), HashEncoder(), a, progress=False)  # type: ignore[arg-type]
-    assert len(a.snapshot()) == 1 and len(b.snapshot()) == 0
+    assert len(LiveCatalog(a).current()) == 1
+    with pytest.raises(CatalogMissing):
+        LiveCatalog(b).current()
+
+
+def test_columns_round_trip_and_concat() -> None:
+    a = [Attributes(color="green", ram=8), Attributes(brand="xiaomi", model="14 pro")]
+    b = [Attributes(color="blue", brand="xiaomi"), Attributes()]
+    cols = AttributeColumns.build(a)
+    back = AttributeColumns.from_bytes(cols.to_bytes())
+    assert [back.row(i) for i in range(2)] == a
+    both = cols.concat(AttributeColumns.build(b))
+    assert [both.row(i) for i in range(4)] == a + b
 
 
 def test_read_catalog_jsonl_and_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -97,3 +174,35 @@ def test_read_catalog_jsonl_and_csv(tmp_path) -> None:  # type: ignore[no-untype
     bad.write_text('{"title": "no id"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="catalog_id"):
         read_catalog(bad)
+
+
+def test_large_catalogs_search_through_ann_with_exact_guards() -> None:
+    from matcher.catalog.index import CatalogIndex
+    from matcher.catalog.segment import Segment
+    from matcher.decision import GUARDS, GuardSet
+    from matcher.decision.search import best_compatible, blocking_pool
+
+    rng = np.random.default_rng(1)
+    n, dim = 3000, 32
+    vecs = rng.standard_normal((n, dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    attrs = [Attributes(model=f"m{i % 300}", ram=8 if (i // 300) % 2 else 12) for i in range(n)]
+    base = Segment.build([f"i{i}" for i in range(n)], ["t"] * n, attrs, vecs, ann_min_items=1000)
+    assert base.ann is not None and base.vectors is None
+    index = CatalogIndex(base, version=1)
+    assert not index.exact
+    # The ANN proposes; scores are exact (up to int8) for what it proposes.
+    (cands,) = index.search(vecs[[42]])
+    assert 42 in cands.rows and cands.scores[list(cands.rows).index(42)] > 0.98
+    assert len(cands.rows) < n
+    # An offer for model m7 with 12 GB: the blocking pool brings in every m7 item, so the guarded
+    # variant is found even when the ANN does not propose it.
+    offer = Attributes(model="m7", ram=12)
+    pool = blocking_pool(offer, index)
+    assert pool is not None and sorted(pool.tolist()) == list(range(7, n, 300))
+    (pooled,) = index.search(vecs[[43]], [pool])
+    row, _ = best_compatible(offer, pooled, index, GuardSet(list(GUARDS)))  # type: ignore[misc]
+    assert attrs[row].model == "m7" and attrs[row].ram == 12
+    # A snapshot round trip keeps the ANN index.
+    again = Segment.from_parts(base.to_parts(), dim)
+    assert again.ann is not None and len(again) == n

@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 
-from matcher.catalog.index import CatalogIndex, Entry
+from matcher.catalog.index import Candidates, CatalogIndex
 from matcher.decision import (
     DEFAULT_THRESHOLD,
     GUARDS,
@@ -24,6 +24,12 @@ ALL = GuardSet(list(GUARDS))
 
 def A(color: str | None = None, ram: int | None = None, rom: int | None = None) -> Attributes:
     return Attributes(color=color, ram=ram, rom=rom)
+
+
+def catalog(attrs: list[Attributes], vectors: np.ndarray | None = None) -> CatalogIndex:
+    vecs = np.eye(len(attrs), dtype=np.float32) if vectors is None else vectors
+    ids = [f"i{n}" for n in range(len(attrs))]
+    return CatalogIndex.from_items(ids, [f"text {i}" for i in ids], attrs, vecs)
 
 
 def test_conflicts_name_each_attribute() -> None:
@@ -64,14 +70,17 @@ def test_top_k_orders_by_cosine() -> None:
     rng = np.random.default_rng(0)
     vecs = rng.normal(size=(50, 8)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    index = CatalogIndex([Entry(str(i), A()) for i in range(50)], vecs, version=3, dim=8)
-    idx, scores = top_k(index.scores(vecs[[7, 21]]), 5)
-    assert idx[:, 0].tolist() == [7, 21]
-    assert np.all(np.diff(scores, axis=1) <= 0)
+    index = catalog([A()] * 50, vecs)
+    first, second = index.search(vecs[[7, 21]])
+    rows, scores = top_k(first, 5)
+    assert rows[0] == 7 and top_k(second, 5)[0][0] == 21
+    assert np.all(np.diff(scores) <= 0)
     full = vecs[[7]] @ vecs.T
-    assert np.allclose(np.sort(full[0])[::-1][:5], scores[0], atol=1e-6)
-    idx_all, _ = top_k(index.scores(vecs[[3]]), 100)
-    assert sorted(idx_all[0].tolist()) == list(range(50))
+    assert np.allclose(np.sort(full[0])[::-1][:5], scores, atol=1e-6)
+    rows_all, _ = top_k(index.search(vecs[[3]])[0], 100)
+    assert sorted(rows_all.tolist()) == list(range(50))
+    subset = Candidates(np.array([40, 12, 3]), np.array([0.1, 0.9, -np.inf], dtype=np.float32))
+    assert top_k(subset, 5)[0].tolist() == [12, 40]  # rows are the catalog's; -inf is dropped
 
 
 def test_model_and_brand_guards() -> None:
@@ -89,22 +98,17 @@ def test_model_and_brand_guards() -> None:
 
 def test_vector_guard_agrees_with_conflicts() -> None:
     colors = [None, "green", "lemon green", "sage green", "gray", "space gray"]
-    catalog = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8, 12], [None, 256])]
-    catalog += [Attributes(model=m) for m in (None, "14", "14 pro")]
-    catalog += [Attributes(brand=b) for b in (None, "xiaomi", "realme")]
-    index = CatalogIndex(
-        [Entry(str(i), a) for i, a in enumerate(catalog)],
-        np.eye(len(catalog), dtype=np.float32),
-        1,
-        len(catalog),
-    )
+    attrs = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8, 12], [None, 256])]
+    attrs += [Attributes(model=m) for m in (None, "14", "14 pro")]
+    attrs += [Attributes(brand=b) for b in (None, "xiaomi", "realme")]
+    index = catalog(attrs)
     offers = [A(c, r, s) for c, r, s in itertools.product(colors, [None, 8], [None, 256, 512])]
     offers += [Attributes(model="14"), Attributes(model="15"), Attributes(brand="realme")]
     offers += [Attributes(brand="oneplus", model="14")]
     for offer in offers:
         mask = ALL.mask(offer, index)
-        want = [not conflicts(offer, c) for c in catalog]
-        assert (mask.tolist() if mask is not None else [True] * len(catalog)) == want, offer
+        want = [not conflicts(offer, c) for c in attrs]
+        assert (mask.tolist() if mask is not None else [True] * len(attrs)) == want, offer
 
 
 def test_best_compatible_beyond_the_top_k() -> None:
@@ -121,14 +125,13 @@ def test_best_compatible_beyond_the_top_k() -> None:
 
 
 def test_best_compatible_searches_the_whole_catalog() -> None:
-    items = [A("black", 8, 256)] * 20 + [A("green", 8, 256)]
-    index = CatalogIndex(
-        [Entry(f"i{n}", a) for n, a in enumerate(items)], np.eye(21, dtype=np.float32), 1, 21
-    )
-    scores = np.linspace(1.0, 0.5, 21, dtype=np.float32)  # the green one scores lowest
-    assert best_compatible(A("green"), scores, index, ALL) == 20
-    assert best_compatible(A("red"), scores, index, ALL) is None
-    assert best_compatible(A(), scores, index, ALL) == 0
+    index = catalog([A("black", 8, 256)] * 20 + [A("green", 8, 256)])
+    cands = Candidates(None, np.linspace(1.0, 0.5, 21, dtype=np.float32))  # green scores lowest
+    assert best_compatible(A("green"), cands, index, ALL) == (20, 0.5)
+    assert best_compatible(A("red"), cands, index, ALL) is None
+    assert best_compatible(A(), cands, index, ALL) == (0, 1.0)
+    some = Candidates(np.array([20, 3]), np.array([0.6, 0.9], dtype=np.float32))
+    assert best_compatible(A("green"), some, index, ALL) == (20, 0.6000000238418579)
 
 
 def test_decision_config_round_trips_with_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -155,17 +158,18 @@ def test_decider_uses_the_band_not_the_threshold_with_a_second_stage() -> None:
             self.seen += pairs
             return np.full(len(pairs), self.p, dtype=np.float32)
 
-    index = CatalogIndex(
-        [Entry("a", A(), "text a"), Entry("b", A(), "text b")], np.eye(2, dtype=np.float32), 1, 2
-    )
-    scores = np.array([[0.95, 0.1], [0.6, 0.1], [0.3, 0.1]], dtype=np.float32)
+    index = catalog([A(), A()])
+    scores = [
+        Candidates(None, np.array(row, dtype=np.float32))
+        for row in ([0.95, 0.1], [0.6, 0.1], [0.3, 0.1])
+    ]
     offers, texts = [A()] * 3, ["o1", "o2", "o3"]
     yes = Always(0.9)
     decided = Decider(DecisionConfig(threshold=0.99), yes, top_k=2).decide(  # type: ignore[arg-type]
         index, offers, texts, scores
     )
     assert [d.verdict.reason for d in decided] == ["match", "rerank:match", "below_threshold"]
-    assert yes.seen == [("o2", "text a")]  # only the score inside the band was reviewed
+    assert yes.seen == [("o2", "text i0")]  # only the score inside the band was reviewed
     no = Decider(DecisionConfig(threshold=0.99), Always(0.1), top_k=2)  # type: ignore[arg-type]
     assert no.decide(index, offers, texts, scores)[1].verdict.reason == "rerank:no_match"
     plain = Decider(DecisionConfig(threshold=0.99), top_k=2).decide(index, offers, texts, scores)

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from matcher.encoding import Encoder
-from streams.app import MatcherApp, build_app
+from streams.app import MATCHER, MatcherApp, build_app
 from streams.components import build_matcher
 from streams.demo import produce, wait_running
 from streams.settings import Settings
@@ -23,6 +23,7 @@ from tests.integration_helpers import (
     read_all,
     small_catalog,
     stop,
+    store_of,
     wait_group_members,
 )
 
@@ -39,6 +40,15 @@ async def running(cfg: Settings, encoder: Encoder) -> AsyncIterator[MatcherApp]:
     yield matcher
     matcher.app.exit()
     await asyncio.wait_for(task, 60)
+
+
+async def wait_catalog_version(running: MatcherApp, version: int, timeout_s: float = 10) -> None:
+    """Until the consumer's background refresher has applied ``version`` (at most a second)."""
+    matcher = running.app.context.get(MATCHER)
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while matcher.catalog.status().version < version:
+        assert asyncio.get_running_loop().time() < deadline, matcher.catalog.status()
+        await asyncio.sleep(0.05)
 
 
 async def test_every_offer_comes_out(cfg: Settings, encoder: Encoder, running: MatcherApp) -> None:
@@ -102,7 +112,8 @@ async def test_catalog_update_reaches_running_consumer(
     assert before["catalog_version"] == 1 and before["catalog_id"] != target.catalog_id
 
     report = load_catalog(cfg, encoder, [target])
-    assert report.version == 2
+    assert report.version == 2 and not report.rebuilt  # a change: applied as a delta
+    await wait_catalog_version(running, 2)
     await produce(
         cfg.kafka_bootstrap,
         cfg.input_topic,
@@ -113,6 +124,7 @@ async def test_catalog_update_reaches_running_consumer(
     assert after["decision"] == "match" and after["catalog_id"] == target.catalog_id
 
     load_catalog(cfg, encoder, small_catalog(), replace=True)  # deletes the added item
+    await wait_catalog_version(running, 3)
     await produce(
         cfg.kafka_bootstrap,
         cfg.input_topic,
@@ -227,9 +239,7 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
     import subprocess
     import sys
 
-    import redis
-
-    from matcher.catalog import RedisCatalog
+    from matcher.catalog import LiveCatalog
 
     items = small_catalog(3)
     path = tmp_path / "catalog.jsonl"
@@ -256,8 +266,6 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
     assert "catalog version 1" in again and "0 embedded, 3 unchanged" in again
     out = cli("catalog", "delete", items[0].catalog_id, items[1].catalog_id)
     assert "catalog version 2" in out
-    store = RedisCatalog(
-        redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, encoder.fingerprint, encoder.dim
-    )
-    snap = store.snapshot()
-    assert snap.version == 2 and [e.catalog_id for e in snap.entries] == [items[2].catalog_id]
+    snap = LiveCatalog(store_of(cfg, encoder)).current()
+    live = [str(snap.ids[r]) for r in range(snap.rows) if snap.alive[r]]
+    assert snap.version == 2 and live == [items[2].catalog_id]

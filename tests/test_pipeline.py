@@ -42,7 +42,7 @@ def test_guards_find_the_right_variant_beyond_the_top_k() -> None:
 
 def test_empty_catalog() -> None:
     enc = HashEncoder()
-    empty = CatalogIndex([], np.zeros((0, enc.dim), dtype=np.float32), version=0, dim=enc.dim)
+    empty = CatalogIndex.from_items([], [], [], np.zeros((0, enc.dim), dtype=np.float32))
     pipe = MatchPipeline(enc, lambda: empty, Decider(DecisionConfig()))  # type: ignore[arg-type]
     (result,) = pipe.match([Offer(offer_id="o", title="anything")])
     assert (result.decision, result.reason, result.candidates, result.score) == (

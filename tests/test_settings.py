@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.settings import Settings
+from streams.settings import Settings, markdown_table
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,6 +34,7 @@ def test_readme_lists_every_variable() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `MATCHER_([A-Z0-9_]+)`", readme, flags=re.M))
     assert listed == {name.upper() for name in Settings.model_fields}
+    assert markdown_table() in readme, "README is stale: paste `python -m streams.settings`"
 
 
 def test_no_code_reads_matcher_variables_but_the_settings() -> None:

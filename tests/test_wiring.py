@@ -26,7 +26,7 @@ class FakeMatcher:
 
     def __init__(self) -> None:
         self.batch = BatchMatcher(fake_match, max_title_chars=64)
-        self.store = None
+        self.catalog = None
 
         class Enc:
             fingerprint = "fake"
@@ -88,4 +88,10 @@ def test_importing_the_consumer_app_loads_no_ml_tooling() -> None:
 
 
 def test_matcher_is_the_one_composition_root() -> None:
-    assert set(Matcher.__dataclass_fields__) == {"encoder", "decider", "pipeline", "batch", "store"}
+    assert set(Matcher.__dataclass_fields__) == {
+        "encoder",
+        "decider",
+        "pipeline",
+        "batch",
+        "catalog",
+    }

@@ -1,5 +1,10 @@
-"""The catalog in memory: a matrix of unit vectors for exact cosine search, plus the items'
-attributes, from which each guard encodes (and this snapshot caches) its own column."""
+"""The catalog in memory: an immutable snapshot of one version, searched for candidates.
+
+It is a base segment plus a delta segment of the items changed since, with the base rows those
+changes replaced or deleted marked dead. Rows number the base first, then the delta. A small
+catalog is searched exactly (every item scored); a large one through the base's ANN index, plus
+every delta row and any rows the caller names (blocking), each candidate rescored exactly.
+"""
 
 from __future__ import annotations
 
@@ -10,54 +15,167 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from matcher.catalog.columns import AttributeColumns, Categories
+from matcher.catalog.segment import Segment
 from matcher.normalize import Attributes
+
+ANN_CANDIDATES = 100  # neighbours asked of the ANN index per offer
 
 
 class ColumnEncoder(Protocol):
-    """Something that encodes one attribute of every item as a column (a decision guard)."""
+    """Something that reads one attribute column of the catalog (a decision guard)."""
 
     name: str
 
-    def column(self, items: Sequence[Attributes]) -> Any: ...
+    def column(self, columns: AttributeColumns) -> Any: ...
 
 
 @dataclass(frozen=True)
-class Entry:
-    """What the decision needs to know about a catalog item besides its vector."""
+class Candidates:
+    """One offer's candidates: catalog rows and their cosines (``rows`` None = every row)."""
 
-    catalog_id: str
-    attributes: Attributes
-    text: str = ""  # the normalized text that was embedded (the second stage reads it)
+    rows: np.ndarray | None
+    scores: np.ndarray
+
+    def row_ids(self) -> np.ndarray:
+        return np.arange(len(self.scores)) if self.rows is None else self.rows
 
 
 class CatalogIndex:
-    """An immutable snapshot of one catalog version; swap in a new one to update."""
+    """One catalog version: a base segment, a delta segment and the dead base rows."""
 
     def __init__(
-        self, entries: Sequence[Entry], vectors: np.ndarray, version: int, dim: int
+        self,
+        base: Segment,
+        delta: Segment | None = None,
+        dead: np.ndarray | None = None,
+        version: int = 1,
+        load_id: str = "",
     ) -> None:
-        if len(entries) != len(vectors):
-            raise ValueError(f"{len(entries)} entries but {len(vectors)} vectors")
-        self.entries = list(entries)
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(entries), dim)
+        self.base = base
+        self.delta = delta if delta is not None else Segment.empty(self.dim_of(base))
+        self.alive = np.ones(len(base) + len(self.delta), dtype=bool)
+        if dead is not None and len(dead):
+            self.alive[np.asarray(dead, dtype=np.int64)] = False
         self.version = version
-        self.dim = dim
+        self.load_id = load_id
         self._columns: dict[str, Any] = {}
 
+    @staticmethod
+    def dim_of(segment: Segment) -> int:
+        if segment.vectors is not None:
+            return int(segment.vectors.shape[1])
+        assert segment.ann is not None
+        return int(segment.ann.index.d)
+
+    @classmethod
+    def from_items(
+        cls,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        attributes: Sequence[Attributes],
+        vectors: np.ndarray,
+        version: int = 1,
+    ) -> CatalogIndex:
+        """An exact in-memory catalog (offline matching, evaluation, tests)."""
+        return cls(Segment.build(ids, texts, attributes, vectors), version=version)
+
+    @property
+    def dim(self) -> int:
+        return self.dim_of(self.base)
+
+    @property
+    def rows(self) -> int:
+        """Rows, dead ones included."""
+        return len(self.alive)
+
     def __len__(self) -> int:
-        return len(self.entries)
+        """Live items."""
+        return int(self.alive.sum())
 
-    def scores(self, queries: np.ndarray) -> np.ndarray:
-        """Cosine of every query row against every item (rows are unit length)."""
-        return np.asarray(queries, dtype=np.float32) @ self.vectors.T
-
-    def column(self, guard: ColumnEncoder) -> Any:
-        """``guard``'s encoding of every item's attributes, built once per snapshot."""
-        if guard.name not in self._columns:
-            self._columns[guard.name] = guard.column([e.attributes for e in self.entries])
-        return self._columns[guard.name]
+    @property
+    def exact(self) -> bool:
+        return self.base.ann is None
 
     @cached_property
-    def text_by_id(self) -> dict[str, str]:
-        """Embedded text per catalog_id (what the second stage reads), built once per snapshot."""
-        return {e.catalog_id: e.text for e in self.entries}
+    def ids(self) -> np.ndarray:
+        return np.concatenate([self.base.ids, self.delta.ids])
+
+    @cached_property
+    def columns(self) -> AttributeColumns:
+        return self.base.columns.concat(self.delta.columns)
+
+    def catalog_id(self, row: int) -> str:
+        return str(self.ids[row])
+
+    def attributes(self, row: int) -> Attributes:
+        return self.columns.row(row)
+
+    def text(self, row: int) -> str:
+        n = len(self.base)
+        return self.base.texts[row] if row < n else self.delta.texts[row - n]
+
+    def column(self, guard: ColumnEncoder) -> Any:
+        """``guard``'s column over every row, built once per snapshot."""
+        if guard.name not in self._columns:
+            self._columns[guard.name] = guard.column(self.columns)
+        return self._columns[guard.name]
+
+    def rows_with(self, name: str, value: str) -> np.ndarray:
+        """Live rows whose categorical attribute ``name`` is ``value`` (blocking)."""
+        col = self.columns[name]
+        assert isinstance(col, Categories)
+        code = col.table.get(value)
+        if code is None:
+            return np.zeros(0, dtype=np.int64)
+        order, starts = self._postings(name)
+        lo, hi = starts[code], starts[code + 1]
+        rows = order[lo:hi]
+        return rows[self.alive[rows]]
+
+    def _postings(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        key = f"postings:{name}"
+        if key not in self._columns:
+            col = self.columns[name]
+            order = np.argsort(col.codes, kind="stable")
+            starts = np.searchsorted(col.codes[order], np.arange(len(col.values) + 1))
+            self._columns[key] = (order, starts)
+        postings: tuple[np.ndarray, np.ndarray] = self._columns[key]
+        return postings
+
+    def search(
+        self, queries: np.ndarray, pools: Sequence[np.ndarray | None] | None = None
+    ) -> list[Candidates]:
+        """Candidates per query row; ``pools`` are rows that must be among them (large catalogs)."""
+        q = np.asarray(queries, dtype=np.float32)
+        if self.exact:
+            parts = [q @ s.vectors.T for s in (self.base, self.delta) if s.vectors is not None]
+            scores = np.concatenate(parts, axis=1) if parts else np.zeros((len(q), 0), np.float32)
+            scores[:, ~self.alive] = -np.inf
+            return [Candidates(None, scores[i]) for i in range(len(q))]
+        assert self.base.ann is not None
+        found = self.base.ann.search(q, ANN_CANDIDATES)
+        delta_rows = np.arange(len(self.base), self.rows, dtype=np.int64)
+        out = []
+        for i in range(len(q)):
+            pool = pools[i] if pools is not None else None
+            rows = np.unique(
+                np.concatenate(
+                    [
+                        found[i][found[i] >= 0],
+                        delta_rows,
+                        pool if pool is not None else delta_rows[:0],
+                    ]
+                )
+            )
+            rows = rows[self.alive[rows]]
+            out.append(Candidates(rows, self._vectors(rows) @ q[i]))
+        return out
+
+    def _vectors(self, rows: np.ndarray) -> np.ndarray:
+        n = len(self.base)
+        in_base = rows < n
+        out = np.empty((len(rows), self.dim), dtype=np.float32)
+        out[in_base] = self.base.vectors_of(rows[in_base])
+        out[~in_base] = self.delta.vectors_of(rows[~in_base] - n)
+        return out

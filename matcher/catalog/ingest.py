@@ -1,5 +1,10 @@
 """Catalog items into vectors: normalize, embed, and write to Redis (re-embedding only what
-changed) or build an in-memory index for offline use."""
+changed) or build an in-memory index for offline use.
+
+A load that changes a little is written as a change (items plus a log entry) that running
+consumers apply as a delta; one that changes a lot, or the first load, writes a new base snapshot
+they hydrate in the background. Either way they never stop matching.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,14 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from matcher.catalog.files import CatalogItem
-from matcher.catalog.index import CatalogIndex, Entry
+from matcher.catalog.index import CatalogIndex
+from matcher.catalog.segment import Segment
 from matcher.catalog.store import RedisCatalog, StoredItem
 from matcher.encoding import Encoder
+
+# A change larger than this share of the catalog (or than the log allows) rewrites the base.
+REBUILD_SHARE = 0.1
+MIN_LOG = 1000
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,11 @@ class LoadReport:
     embedded: int
     unchanged: int
     deleted: int
+    rebuilt: bool
+
+
+class EmptyReplace(ValueError):
+    """``--replace`` with no items would delete the whole catalog."""
 
 
 def to_stored(item: CatalogItem) -> StoredItem:
@@ -55,18 +70,70 @@ def load(
     store: RedisCatalog,
     replace: bool = False,
     progress: bool = True,
+    force: bool = False,
+    ann_min_items: int | None = None,
 ) -> LoadReport:
     """Upsert ``items``; with ``replace``, delete stored items that are not in ``items``.
 
-    Items whose normalized text and attributes are unchanged keep their vectors.
+    Items whose normalized text and attributes are unchanged keep their vectors. ``replace`` with
+    no items refuses (it would empty the catalog) unless ``force``.
     """
+    if replace and not items and not force:
+        raise EmptyReplace("refusing to replace the catalog with nothing (use --force)")
     known = store.digests()
     fresh = [s for s in map(to_stored, items) if known.get(s.catalog_id) != s.digest]
     gone = sorted(set(known) - {it.catalog_id for it in items}) if replace else []
-    if not fresh and not gone and known:
-        return LoadReport(store.version(), 0, len(items), 0)
-    version = store.write(fresh, embed(fresh, encoder, progress), delete=gone)
-    return LoadReport(version, len(fresh), len(items) - len(fresh), len(gone))
+    head = store.head()
+    if head is not None and not fresh and not gone:
+        return LoadReport(head.version, 0, len(items), 0, False)
+    vectors = embed(fresh, encoder, progress)
+    return write(store, fresh, vectors, gone, len(items) - len(fresh), ann_min_items)
+
+
+def write(
+    store: RedisCatalog,
+    fresh: Sequence[StoredItem],
+    vectors: np.ndarray,
+    gone: Sequence[str] = (),
+    unchanged: int = 0,
+    ann_min_items: int | None = None,
+) -> LoadReport:
+    """Write embedded items (and deletions) as a change or as a new base snapshot."""
+    head = store.head()
+    total = len(store.digests()) if head is not None else 0
+    changed = len(fresh) + len(gone)
+    small = changed + store.log_length() <= max(MIN_LOG, REBUILD_SHARE * total)
+    if head is not None and small:
+        return LoadReport(
+            store.apply(fresh, vectors, gone), len(fresh), unchanged, len(gone), False
+        )
+    stored, matrix = store.all_items() if head is not None else ([], np.zeros((0, store.dim)))
+    merged = {s.catalog_id: (s, v) for s, v in zip(stored, matrix, strict=True)}
+    for cid in gone:
+        merged.pop(cid, None)
+    for s, v in zip(fresh, vectors, strict=True):
+        merged[s.catalog_id] = (s, v)
+    base = segment(
+        [s for s, _ in merged.values()], [v for _, v in merged.values()], store.dim, ann_min_items
+    )
+    version = store.rebuild(base, fresh, vectors, gone)
+    return LoadReport(version, len(fresh), unchanged, len(gone), True)
+
+
+def segment(
+    stored: Sequence[StoredItem],
+    vectors: Sequence[np.ndarray] | np.ndarray,
+    dim: int,
+    ann_min_items: int | None = None,
+) -> Segment:
+    matrix = np.vstack(list(vectors)) if len(stored) else np.zeros((0, dim), dtype=np.float32)
+    return Segment.build(
+        [s.catalog_id for s in stored],
+        [s.text for s in stored],
+        [s.attributes for s in stored],
+        matrix,
+        ann_min_items,
+    )
 
 
 def build_index(
@@ -74,6 +141,9 @@ def build_index(
 ) -> CatalogIndex:
     """An in-memory catalog with no Redis, for offline matching and evaluation."""
     stored = [to_stored(it) for it in items]
-    vectors = embed(stored, encoder, progress)
-    entries = [Entry(s.catalog_id, s.attributes, s.text) for s in stored]
-    return CatalogIndex(entries, vectors, version=1, dim=encoder.dim)
+    return CatalogIndex(segment(stored, embed(stored, encoder, progress), encoder.dim))
+
+
+def delete(store: RedisCatalog, ids: Sequence[str]) -> LoadReport:
+    """Remove items by id (as one change); the report's ``deleted`` counts the ids given."""
+    return write(store, [], np.zeros((0, store.dim), dtype=np.float32), list(ids))

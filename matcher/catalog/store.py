@@ -1,26 +1,54 @@
-"""The catalog in Redis: vectors and attributes under a namespace of the model fingerprint.
+"""The catalog in Redis, namespaced by the model fingerprint (all keys share one hash tag, so every
+transaction also works on Redis Cluster).
 
-Layout, for prefix ``P`` and fingerprint ``F``:
+Layout, for namespace ``N = {prefix:fingerprint}``:
 
-- ``P:F:version``  integer, incremented by every change (results carry it)
-- ``P:F:items``    hash catalog_id → JSON {text, attributes, digest}
-- ``P:F:vectors``  hash catalog_id → float32 bytes (unit length)
+- ``N:head``      hash: ``version`` (bumped by every change), ``load_id`` (which base snapshot),
+                  ``base_version`` (the version that snapshot holds)
+- ``N:items``     hash: catalog_id → JSON {text, attributes, digest}  (the source of truth)
+- ``N:vectors``   hash: catalog_id → float16 vector
+- ``N:digests``   hash: catalog_id → digest of what was embedded (a reload skips unchanged items)
+- ``N:base:ID:*`` the base snapshot ``ID``: each part of a :class:`Segment` in chunks, plus a meta
+                  hash; a consumer hydrates a catalog from it in a few reads
+- ``N:log``       stream: one entry per change since the base (version, upserted and deleted ids);
+                  a consumer applies these as a delta, never re-reading the whole catalog
 
-Every change is one MULTI/EXEC transaction that also bumps the version, and a snapshot is read in
-one transaction too, so a consumer never sees half a load.
+Every change is one MULTI/EXEC (under WATCH of the head) that also bumps the version, so a consumer
+never sees half a change. A reload after a flush gets a new ``load_id``, so even a repeated version
+number is noticed.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from matcher.catalog.index import CatalogIndex, Entry
+from matcher.catalog.segment import PARTS, Segment
 from matcher.normalize import Attributes
+
+CHUNK = 8 << 20  # bytes per snapshot chunk
+
+
+class CatalogUnavailable(RuntimeError):
+    """Redis could not be reached or answered with an error (an infrastructure fault)."""
+
+
+class CatalogMissing(RuntimeError):
+    """There is no catalog for this model's fingerprint (not loaded, flushed or evicted)."""
+
+
+@dataclass(frozen=True)
+class Head:
+    """Which catalog version is current, and from which base snapshot."""
+
+    version: int
+    load_id: str
+    base_version: int
 
 
 @dataclass(frozen=True)
@@ -32,6 +60,29 @@ class StoredItem:
     attributes: Attributes
     digest: str
 
+    def to_json(self) -> str:
+        return json.dumps(
+            {"text": self.text, "attributes": self.attributes.as_dict(), "digest": self.digest},
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, catalog_id: str, raw: bytes | str) -> StoredItem:
+        data = json.loads(raw)
+        return cls(
+            catalog_id, data["text"], Attributes.from_dict(data["attributes"]), data["digest"]
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change log."""
+
+    stream_id: str
+    version: int
+    upserts: tuple[str, ...]
+    deletes: tuple[str, ...]
+
 
 class RedisCatalog:
     """Reads and writes one model's catalog in Redis (a sync ``redis.Redis`` client)."""
@@ -39,92 +90,214 @@ class RedisCatalog:
     def __init__(self, client: Any, prefix: str, fingerprint: str, dim: int) -> None:
         self.client = client
         self.dim = dim
-        base = f"{prefix}:{fingerprint}"
-        self.version_key = f"{base}:version"
-        self.items_key = f"{base}:items"
-        self.vectors_key = f"{base}:vectors"
+        self.ns = f"{{{prefix}:{fingerprint}}}"
+        self.head_key = f"{self.ns}:head"
+        self.items_key = f"{self.ns}:items"
+        self.vectors_key = f"{self.ns}:vectors"
+        self.digests_key = f"{self.ns}:digests"
+        self.log_key = f"{self.ns}:log"
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def head(self) -> Head | None:
+        return self._parse_head(self.client.hgetall(self.head_key))
 
     def version(self) -> int:
-        raw = self.client.get(self.version_key)
-        return int(raw) if raw is not None else 0
+        head = self.head()
+        return head.version if head else 0
 
     def digests(self) -> dict[str, str]:
         """catalog_id → digest of what was embedded, to skip unchanged items on a reload."""
-        out: dict[str, str] = {}
-        for cid, raw in self.client.hgetall(self.items_key).items():
-            out[_s(cid)] = json.loads(raw)["digest"]
+        return {_s(k): _s(v) for k, v in self.client.hgetall(self.digests_key).items()}
+
+    def read_base(self, load_id: str) -> Segment:
+        """The base snapshot ``load_id`` as a segment."""
+        meta = {_s(k): _s(v) for k, v in self.client.hgetall(self._base(load_id, "meta")).items()}
+        if not meta:
+            raise CatalogMissing(f"base snapshot {load_id} is gone (replaced meanwhile?)")
+        parts: dict[str, bytes] = {}
+        for part in PARTS:
+            count = int(meta.get(part, -1))
+            if count < 0:
+                continue
+            pipe = self.client.pipeline(transaction=False)
+            for k in range(count):
+                pipe.get(self._base(load_id, f"{part}:{k}"))
+            chunks = pipe.execute()
+            if any(c is None for c in chunks):
+                raise CatalogMissing(f"base snapshot {load_id} lost part {part}")
+            parts[part] = b"".join(chunks)
+        return Segment.from_parts(parts, self.dim)
+
+    def changes(self, after: str = "-") -> list[Change]:
+        """Log entries after stream id ``after`` ("-": all of them), oldest first."""
+        start = "-" if after == "-" else f"({after}"
+        out = []
+        for sid, fields in self.client.xrange(self.log_key, min=start):
+            f = {_s(k): _s(v) for k, v in fields.items()}
+            out.append(
+                Change(
+                    _s(sid),
+                    int(f["version"]),
+                    tuple(json.loads(f["upserts"])),
+                    tuple(json.loads(f["deletes"])),
+                )
+            )
         return out
 
-    def write(
-        self,
-        items: Sequence[StoredItem],
-        vectors: np.ndarray,
-        delete: Iterable[str] = (),
+    def fetch(self, ids: Sequence[str]) -> list[tuple[StoredItem, np.ndarray] | None]:
+        """Items and vectors by id (None for ids that are gone)."""
+        if not ids:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(self.items_key, list(ids))
+        pipe.hmget(self.vectors_key, list(ids))
+        items, vectors = pipe.execute()
+        out: list[tuple[StoredItem, np.ndarray] | None] = []
+        for cid, raw, vec in zip(ids, items, vectors, strict=True):
+            if raw is None or vec is None:
+                out.append(None)
+                continue
+            out.append((StoredItem.from_json(cid, raw), _vector(vec, self.dim, cid)))
+        return out
+
+    def all_items(self) -> tuple[list[StoredItem], np.ndarray]:
+        """Every stored item and its vector (for rebuilding the base snapshot)."""
+        items = {_s(k): v for k, v in self.client.hgetall(self.items_key).items()}
+        vectors = {_s(k): v for k, v in self.client.hgetall(self.vectors_key).items()}
+        ids = sorted(set(items) & set(vectors))
+        stored = [StoredItem.from_json(cid, items[cid]) for cid in ids]
+        matrix = np.zeros((len(ids), self.dim), dtype=np.float32)
+        for i, cid in enumerate(ids):
+            matrix[i] = _vector(vectors[cid], self.dim, cid)
+        return stored, matrix
+
+    def log_length(self) -> int:
+        return int(self.client.xlen(self.log_key))
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def apply(
+        self, upserts: Sequence[StoredItem], vectors: np.ndarray, deletes: Iterable[str] = ()
     ) -> int:
-        """Upsert items (with their vectors) and delete ids, atomically; return the new version."""
-        if len(items) != len(vectors):
-            raise ValueError(f"{len(items)} items but {len(vectors)} vectors")
-        vectors = np.asarray(vectors, dtype=np.float32)
-        pipe = self.client.pipeline(transaction=True)
-        gone = list(delete)
-        if gone:
-            pipe.hdel(self.items_key, *gone)
-            pipe.hdel(self.vectors_key, *gone)
-        if items:
-            pipe.hset(
-                self.items_key,
-                mapping={
-                    it.catalog_id: json.dumps(
-                        {
-                            "text": it.text,
-                            "attributes": it.attributes.as_dict(),
-                            "digest": it.digest,
-                        },
-                        ensure_ascii=False,
-                    )
-                    for it in items
+        """An incremental change: items and log entry in one transaction; the new version."""
+        gone = list(deletes)
+
+        def write(pipe: Any, head: Head) -> None:
+            version = head.version + 1
+            self._write_items(pipe, upserts, vectors, gone)
+            pipe.hset(self.head_key, "version", version)
+            pipe.xadd(
+                self.log_key,
+                {
+                    "version": version,
+                    "upserts": json.dumps([it.catalog_id for it in upserts]),
+                    "deletes": json.dumps(gone),
                 },
             )
+
+        return self._transact(write, need_head=True)
+
+    def rebuild(
+        self,
+        base: Segment,
+        upserts: Sequence[StoredItem],
+        vectors: np.ndarray,
+        deletes: Iterable[str] = (),
+    ) -> int:
+        """A new base snapshot ``base`` (the whole catalog after this change), written first under
+        a fresh load id, then made current together with the item changes; the new version."""
+        load_id = uuid.uuid4().hex[:16]
+        meta: dict[str, int] = {}
+        pipe = self.client.pipeline(transaction=False)
+        for part, blob in base.to_parts().items():
+            chunks = [blob[i : i + CHUNK] for i in range(0, len(blob), CHUNK)] or [b""]
+            meta[part] = len(chunks)
+            for k, chunk in enumerate(chunks):
+                pipe.set(self._base(load_id, f"{part}:{k}"), chunk)
+            pipe.execute()
+        gone = list(deletes)
+        old = self.head()
+
+        def write(pipe: Any, head: Head | None) -> None:
+            version = (head.version if head else 0) + 1
+            self._write_items(pipe, upserts, vectors, gone)
+            pipe.hset(self._base(load_id, "meta"), mapping={**meta, "version": version})
+            pipe.hset(
+                self.head_key,
+                mapping={
+                    "version": version,
+                    "load_id": load_id,
+                    "base_version": version,
+                },
+            )
+            pipe.delete(self.log_key)
+
+        version = self._transact(write, need_head=False)
+        if old is not None and old.load_id != load_id:
+            self._drop_base(old.load_id)
+        return version
+
+    def _write_items(
+        self, pipe: Any, upserts: Sequence[StoredItem], vectors: np.ndarray, gone: list[str]
+    ) -> None:
+        if len(upserts) != len(vectors):
+            raise ValueError(f"{len(upserts)} items but {len(vectors)} vectors")
+        if gone:
+            for key in (self.items_key, self.vectors_key, self.digests_key):
+                pipe.hdel(key, *gone)
+        if upserts:
+            half = np.asarray(vectors, dtype=np.float16)
+            pipe.hset(self.items_key, mapping={it.catalog_id: it.to_json() for it in upserts})
             pipe.hset(
                 self.vectors_key,
-                mapping={
-                    it.catalog_id: vec.tobytes() for it, vec in zip(items, vectors, strict=True)
-                },
+                mapping={it.catalog_id: half[i].tobytes() for i, it in enumerate(upserts)},
             )
-        pipe.incr(self.version_key)
-        return int(pipe.execute()[-1])
+            pipe.hset(self.digests_key, mapping={it.catalog_id: it.digest for it in upserts})
 
-    def delete(self, ids: Iterable[str]) -> int:
-        """Remove items by id in one transaction; return the new version."""
-        return self.write([], np.zeros((0, self.dim), dtype=np.float32), delete=ids)
+    def _transact(self, write: Any, need_head: bool) -> int:
+        """Run ``write(pipe, head)`` in MULTI under WATCH of the head; retry if it moved."""
+        from redis.exceptions import WatchError
 
-    def snapshot(self) -> CatalogIndex:
-        """The whole catalog at one version."""
-        pipe = self.client.pipeline(transaction=True)
-        pipe.get(self.version_key)
-        pipe.hgetall(self.items_key)
-        pipe.hgetall(self.vectors_key)
-        raw_version, raw_items, raw_vectors = pipe.execute()
-        entries: list[Entry] = []
-        rows: list[np.ndarray] = []
-        for cid_raw, raw in raw_items.items():
-            vec = raw_vectors.get(cid_raw)
-            if vec is None:
-                continue
-            row = np.frombuffer(vec, dtype=np.float32)
-            if row.shape[0] != self.dim:
-                raise ValueError(
-                    f"vector of {_s(cid_raw)} has {row.shape[0]} dims, want {self.dim}"
-                )
-            item = json.loads(raw)
-            entries.append(
-                Entry(_s(cid_raw), Attributes(**item["attributes"]), item.get("text", ""))
-            )
-            rows.append(row)
-        matrix = np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
-        version = int(raw_version) if raw_version is not None else 0
-        return CatalogIndex(entries, matrix, version, self.dim)
+        while True:
+            with self.client.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(self.head_key)
+                    raw = pipe.hgetall(self.head_key)
+                    head = self._parse_head(raw)
+                    if need_head and head is None:
+                        raise CatalogMissing("no catalog to change: load one first")
+                    pipe.multi()
+                    write(pipe, head)
+                    pipe.hget(self.head_key, "version")
+                    return int(pipe.execute()[-1])
+                except WatchError:
+                    continue
+
+    @staticmethod
+    def _parse_head(raw: dict[Any, Any]) -> Head | None:
+        if not raw:
+            return None
+        h = {_s(k): _s(v) for k, v in raw.items()}
+        return Head(int(h["version"]), h["load_id"], int(h["base_version"]))
+
+    def _base(self, load_id: str, name: str) -> str:
+        return f"{self.ns}:base:{load_id}:{name}"
+
+    def _drop_base(self, load_id: str) -> None:
+        meta = {_s(k): _s(v) for k, v in self.client.hgetall(self._base(load_id, "meta")).items()}
+        keys = [self._base(load_id, "meta")]
+        for part in PARTS:
+            keys += [self._base(load_id, f"{part}:{k}") for k in range(int(meta.get(part, 0)))]
+        self.client.delete(*keys)
 
 
 def _s(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _vector(raw: bytes, dim: int, catalog_id: str) -> np.ndarray:
+    row = np.frombuffer(raw, dtype=np.float16)
+    if row.shape[0] != dim:
+        raise ValueError(f"vector of {catalog_id} has {row.shape[0]} dims, want {dim}")
+    return row.astype(np.float32)

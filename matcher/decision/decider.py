@@ -1,4 +1,4 @@
-"""The whole decision for a batch: candidates, guards over the whole catalog, the threshold
+"""The whole decision for a batch: candidates, guards over every candidate, the threshold
 verdict and, when configured, the second stage. The pipeline, ``matcher match`` and
 ``matcher eval`` all decide through this one object."""
 
@@ -10,31 +10,31 @@ from typing import Protocol
 
 import numpy as np
 
+from matcher.catalog.index import Candidates
 from matcher.decision.config import Band, DecisionConfig
 from matcher.decision.guards import ColumnSource, GuardSet
 from matcher.decision.policy import ThresholdPolicy
 from matcher.decision.search import best_compatible, top_k
-from matcher.decision.second_stage import Reranker
 from matcher.decision.verdict import Scored, Verdict
 from matcher.normalize import Attributes
-
-
-class Item(Protocol):
-    @property
-    def catalog_id(self) -> str: ...
-
-    @property
-    def attributes(self) -> Attributes: ...
 
 
 class Catalog(ColumnSource, Protocol):
     """What deciding needs of a catalog snapshot."""
 
-    @property
-    def entries(self) -> Sequence[Item]: ...
+    def catalog_id(self, row: int) -> str: ...
 
-    @property
-    def text_by_id(self) -> dict[str, str]: ...
+    def attributes(self, row: int) -> Attributes: ...
+
+    def text(self, row: int) -> str: ...
+
+
+class SecondStage(Protocol):
+    """A pair model for the unsure band (the cross-encoder)."""
+
+    band: Band
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Decider:
     """
 
     def __init__(
-        self, config: DecisionConfig, reranker: Reranker | None = None, top_k: int = 5
+        self, config: DecisionConfig, reranker: SecondStage | None = None, top_k: int = 5
     ) -> None:
         self.config = config
         self.guards = GuardSet(config.guards)
@@ -69,18 +69,18 @@ class Decider:
         catalog: Catalog,
         offers: Sequence[Attributes],
         texts: Sequence[str],
-        scores: np.ndarray,
+        candidates: Sequence[Candidates],
     ) -> list[Decision]:
-        """One decision per offer row of ``scores`` (offers × catalog items)."""
-        idx, best = top_k(scores, self.top_k)
+        """One decision per offer, from its candidates."""
         out = []
-        for i, attrs in enumerate(offers):
-            cands = [self._scored(catalog, j, s) for j, s in zip(idx[i], best[i], strict=True)]
+        for attrs, cands in zip(offers, candidates, strict=True):
+            rows, scores = top_k(cands, self.top_k)
+            top = [self._scored(catalog, r, s) for r, s in zip(rows, scores, strict=True)]
             compatible = None
-            if self.guards and len(catalog.entries):
-                j = best_compatible(attrs, scores[i], catalog, self.guards)
-                compatible = self._scored(catalog, j, scores[i, j]) if j is not None else None
-            out.append(Decision(cands, self.policy.decide(attrs, cands, compatible)))
+            if self.guards and top:
+                found = best_compatible(attrs, cands, catalog, self.guards)
+                compatible = self._scored(catalog, *found) if found is not None else None
+            out.append(Decision(top, self.policy.decide(attrs, top, compatible)))
         if self.reranker is not None and self.band is not None:
             out = self._review(catalog, texts, out, self.reranker, self.band)
         return out
@@ -90,19 +90,18 @@ class Decider:
         catalog: Catalog,
         texts: Sequence[str],
         decisions: list[Decision],
-        reranker: Reranker,
+        reranker: SecondStage,
         band: Band,
     ) -> list[Decision]:
         """Send matches whose cosine is inside the band to the cross-encoder, in one call."""
         unsure = [
-            i
+            (i, d.verdict.matched)
             for i, d in enumerate(decisions)
             if d.verdict.matched and band.contains(d.verdict.matched.score)
         ]
-        text_of = catalog.text_by_id
-        pairs = [(texts[i], text_of[decisions[i].verdict.matched.catalog_id]) for i in unsure]  # type: ignore[union-attr]
+        pairs = [(texts[i], catalog.text(m.row)) for i, m in unsure if m is not None]
         out = list(decisions)
-        for i, p in zip(unsure, reranker.probabilities(pairs), strict=True):
+        for (i, _), p in zip(unsure, reranker.probabilities(pairs), strict=True):
             d = decisions[i]
             verdict = (
                 Verdict(d.verdict.matched, "rerank:match")
@@ -113,6 +112,6 @@ class Decider:
         return out
 
     @staticmethod
-    def _scored(catalog: Catalog, j: int, score: float) -> Scored:
-        entry = catalog.entries[int(j)]
-        return Scored(entry.catalog_id, float(score), entry.attributes)
+    def _scored(catalog: Catalog, row: int, score: float) -> Scored:
+        row = int(row)
+        return Scored(catalog.catalog_id(row), float(score), catalog.attributes(row), row)

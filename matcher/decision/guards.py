@@ -4,7 +4,8 @@ The embedding puts 8/256 and 12/512 of one phone, or ``note 14`` and ``note 14 p
 0.98, so no threshold can tell them apart; stated attributes can. Unknown on either side never
 conflicts. Each guard has two forms that must agree: :meth:`Guard.conflict` for one candidate, and
 :meth:`Guard.mask` over a whole catalog, from a column the guard encodes itself
-(:meth:`Guard.column`), so a new attribute is one new guard and nothing else.
+(:meth:`Guard.column` picks it from the catalog's attribute columns), so a new attribute is one
+new :class:`~matcher.normalize.Attributes` field and one new guard.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from matcher.catalog.columns import AttributeColumns, Categories
 from matcher.normalize import Attributes
 from matcher.normalize.colors import compatible as colors_compatible
 
@@ -27,9 +29,9 @@ class Guard(ABC):
 
     name: str
 
-    @abstractmethod
-    def column(self, items: Sequence[Attributes]) -> Any:
-        """The catalog's values of this attribute, encoded for :meth:`mask`."""
+    def column(self, columns: AttributeColumns) -> Any:
+        """This guard's column of the catalog's attributes (what :meth:`mask` reads)."""
+        return columns[self.name]
 
     @abstractmethod
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
@@ -40,39 +42,28 @@ class Guard(ABC):
         """Per item of ``column``: not ruled out. None when the offer states nothing (all pass)."""
 
 
+def _take(column: Any, rows: np.ndarray | None) -> Any:
+    if rows is None:
+        return column
+    return column.take(rows) if isinstance(column, Categories) else column[rows]
+
+
+def _equal(a: object, b: object) -> bool:
+    return a is not None and b is not None and a != b
+
+
 @dataclass(frozen=True)
 class SizeGuard(Guard):
     """An integer attribute (RAM, ROM in GB) that must be equal when both sides state it."""
 
     name: str
 
-    def column(self, items: Sequence[Attributes]) -> np.ndarray:
-        values = (getattr(a, self.name) for a in items)
-        return np.fromiter((UNKNOWN if v is None else v for v in values), np.int64, len(items))
-
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        a, b = getattr(offer, self.name), getattr(candidate, self.name)
-        return a is not None and b is not None and a != b
+        return _equal(getattr(offer, self.name), getattr(candidate, self.name))
 
     def mask(self, offer: Attributes, column: np.ndarray) -> np.ndarray | None:
         value = getattr(offer, self.name)
         return None if value is None else (column == UNKNOWN) | (column == value)
-
-
-@dataclass(frozen=True)
-class Categories:
-    """A categorical column: small integer ids per item and the table of values."""
-
-    ids: np.ndarray
-    table: dict[str, int]
-
-
-def _categories(values: Sequence[str | None]) -> Categories:
-    table: dict[str, int] = {}
-    ids = np.fromiter(
-        (table.setdefault(v, len(table)) if v else UNKNOWN for v in values), np.int64, len(values)
-    )
-    return Categories(ids, table)
 
 
 @dataclass(frozen=True)
@@ -81,18 +72,14 @@ class EqualGuard(Guard):
 
     name: str
 
-    def column(self, items: Sequence[Attributes]) -> Categories:
-        return _categories([getattr(a, self.name) for a in items])
-
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        a, b = getattr(offer, self.name), getattr(candidate, self.name)
-        return a is not None and b is not None and a != b
+        return _equal(getattr(offer, self.name), getattr(candidate, self.name))
 
     def mask(self, offer: Attributes, column: Categories) -> np.ndarray | None:
         value = getattr(offer, self.name)
         if value is None:
             return None
-        return (column.ids == UNKNOWN) | (column.ids == column.table.get(value, -2))
+        return (column.codes == UNKNOWN) | (column.codes == column.table.get(value, -2))
 
 
 @dataclass(frozen=True)
@@ -101,9 +88,6 @@ class ColorGuard(Guard):
 
     name: str = "color"
 
-    def column(self, items: Sequence[Attributes]) -> Categories:
-        return _categories([a.color for a in items])
-
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
         return not colors_compatible(offer.color, candidate.color)
 
@@ -111,9 +95,9 @@ class ColorGuard(Guard):
         if not offer.color:
             return None
         fits = np.array(
-            [colors_compatible(offer.color, c) for c in column.table] + [True], dtype=bool
+            [colors_compatible(offer.color, c) for c in column.values] + [True], dtype=bool
         )
-        return fits[column.ids]  # UNKNOWN (-1) picks the trailing True: unknown colour fits
+        return fits[column.codes]  # UNKNOWN (-1) picks the trailing True: unknown colour fits
 
 
 GUARDS: dict[str, Guard] = {
@@ -148,11 +132,13 @@ class GuardSet:
         """Names of the guards that rule ``candidate`` out for ``offer``."""
         return [g.name for g in self.guards if g.conflict(offer, candidate)]
 
-    def mask(self, offer: Attributes, columns: ColumnSource) -> np.ndarray | None:
-        """Per catalog item: passes every guard (None: the offer states nothing guarded)."""
+    def mask(
+        self, offer: Attributes, catalog: ColumnSource, rows: np.ndarray | None = None
+    ) -> np.ndarray | None:
+        """Per catalog row (of ``rows``, or of all): passes every guard (None: all pass)."""
         out: np.ndarray | None = None
         for guard in self.guards:
-            m = guard.mask(offer, columns.column(guard))
+            m = guard.mask(offer, _take(catalog.column(guard), rows))
             if m is not None:
                 out = m if out is None else out & m
         return out

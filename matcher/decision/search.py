@@ -1,40 +1,49 @@
 """Candidate search over a scored catalog: the top-k by cosine, and the best item that passes
-the guards anywhere in the catalog (not just among the top-k), so the right variant is found
-however many of its siblings outscore it."""
+the guards anywhere among the candidates (for a small catalog: the whole catalog), so the right
+variant is found however many of its siblings outscore it."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from matcher.catalog.index import Candidates
 from matcher.decision.guards import ColumnSource, GuardSet
 from matcher.normalize import Attributes
 
 
-def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and values of the k largest entries of each row, largest first."""
-    rows, n = scores.shape
-    if n == 0 or rows == 0:
-        return np.zeros((rows, 0), dtype=np.int64), np.zeros((rows, 0), dtype=np.float32)
+def top_k(cands: Candidates, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Catalog rows and cosines of the ``k`` best live candidates, best first."""
+    scores = cands.scores
+    n = len(scores)
+    if n == 0 or k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     k = min(k, n)
-    idx = (
-        np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        if k < n
-        else np.tile(np.arange(n), (rows, 1))
-    )
-    part = np.take_along_axis(scores, idx, axis=1)
-    order = np.argsort(-part, axis=1, kind="stable")
-    return np.take_along_axis(idx, order, axis=1), np.take_along_axis(part, order, axis=1)
+    idx = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+    idx = idx[np.argsort(-scores[idx], kind="stable")]
+    idx = idx[np.isfinite(scores[idx])]
+    return cands.row_ids()[idx], scores[idx]
 
 
 def best_compatible(
-    offer: Attributes, scores: np.ndarray, catalog: ColumnSource, guards: GuardSet
-) -> int | None:
-    """Row of the highest-scoring item that no guard rules out; None when every item is."""
+    offer: Attributes, cands: Candidates, catalog: ColumnSource, guards: GuardSet
+) -> tuple[int, float] | None:
+    """Row and cosine of the highest-scoring candidate no guard rules out; None if there is none."""
+    scores = cands.scores
     if scores.size == 0:
         return None
-    mask = guards.mask(offer, catalog)
-    if mask is None:
-        return int(np.argmax(scores))
-    if not mask.any():
+    mask = guards.mask(offer, catalog, cands.rows)
+    masked = scores if mask is None else np.where(mask, scores, -np.inf)
+    i = int(np.argmax(masked))
+    if not np.isfinite(masked[i]):
         return None
-    return int(np.argmax(np.where(mask, scores, -np.inf)))
+    return int(cands.row_ids()[i]), float(masked[i])
+
+
+def blocking_pool(offer: Attributes, catalog: object) -> np.ndarray | None:
+    """Rows that share the offer's model signature: searched exactly whatever the ANN finds,
+    so on a large catalog the guarded variant is still found (None: nothing to block on)."""
+    rows_with = getattr(catalog, "rows_with", None)
+    if offer.model is None or rows_with is None:
+        return None
+    rows: np.ndarray = rows_with("model", offer.model)
+    return rows

@@ -14,6 +14,7 @@ class Scored:
     catalog_id: str
     score: float
     attributes: Attributes
+    row: int = -1  # where it sits in the catalog snapshot it came from
 
 
 @dataclass(frozen=True)

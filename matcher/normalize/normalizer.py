@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from matcher.normalize import aliases, colors, memory, tokens, typos
 
@@ -26,17 +27,17 @@ class Attributes:
     model: str | None = None  # the model's signature: its numbers and variant words, sorted
     brand: str | None = None
 
-    def as_dict(self) -> dict[str, str | int | None]:
-        return {
-            "color": self.color,
-            "ram": self.ram,
-            "rom": self.rom,
-            "network": self.network,
-            "sim": self.sim,
-            "region": self.region,
-            "model": self.model,
-            "brand": self.brand,
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attributes:
+        """The inverse of :meth:`as_dict`; unknown keys (an older or newer layout) are ignored."""
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
         }
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ def register(sub: Any) -> None:
     load_p = cat.add_parser("load", help="embed a JSONL/CSV catalog into Redis")
     load_p.add_argument("path", type=Path)
     load_p.add_argument("--replace", action="store_true", help="delete stored items not in PATH")
+    load_p.add_argument(
+        "--force", action="store_true", help="allow --replace with an empty file (empties it)"
+    )
     load_p.set_defaults(func=load)
     delete_p = cat.add_parser("delete", help="delete catalog items by id")
     delete_p.add_argument("ids", nargs="+")
@@ -23,22 +26,41 @@ def register(sub: Any) -> None:
 
 
 def load(args: argparse.Namespace) -> int:
-    from matcher.catalog import read_catalog
-    from matcher.catalog.ingest import load as load_items
-    from streams.components import build_matcher
+    import sys
 
-    matcher = build_matcher(settings())
-    report = load_items(read_catalog(args.path), matcher.encoder, matcher.redis_store, args.replace)
+    from matcher.catalog import read_catalog
+    from matcher.catalog.ingest import EmptyReplace
+    from matcher.catalog.ingest import load as load_items
+    from streams.components import build_encoder, build_store
+
+    cfg = settings()
+    items = read_catalog(args.path)
+    encoder = build_encoder(cfg)
+    try:
+        report = load_items(
+            items,
+            encoder,
+            build_store(cfg, encoder),
+            replace=args.replace,
+            force=args.force,
+            ann_min_items=cfg.ann_min_items,
+        )
+    except EmptyReplace as exc:
+        print(f"matcher catalog load: {exc}", file=sys.stderr)
+        return 2
+    matcher_fp = encoder.fingerprint
     print(
-        f"catalog version {report.version} for model {matcher.encoder.fingerprint}: "
+        f"catalog version {report.version} for model {matcher_fp}: "
         f"{report.embedded} embedded, {report.unchanged} unchanged, {report.deleted} deleted"
     )
     return 0
 
 
 def delete(args: argparse.Namespace) -> int:
-    from streams.components import build_matcher
+    from matcher.catalog.ingest import delete as delete_items
+    from streams.components import build_encoder, build_store
 
-    version = build_matcher(settings()).redis_store.delete(args.ids)
-    print(f"catalog version {version}: deleted {len(args.ids)} ids")
+    cfg = settings()
+    report = delete_items(build_store(cfg, build_encoder(cfg)), args.ids)
+    print(f"catalog version {report.version}: deleted {report.deleted} ids")
     return 0

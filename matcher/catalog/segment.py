@@ -1,0 +1,98 @@
+"""A segment: a block of catalog items in memory — ids, attribute columns, texts and vectors.
+
+A consumer's catalog is a large *base* segment (hydrated from the snapshot the loader wrote to
+Redis) plus a small *delta* segment (the items changed since), so an update touches the delta only.
+A base segment of a large catalog carries an ANN index instead of a dense matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher.catalog.ann import AnnIndex
+from matcher.catalog.columns import AttributeColumns
+from matcher.normalize import Attributes
+
+# Parts of a serialized segment, as stored in Redis.
+PARTS = ("ids", "texts", "columns", "vectors", "ann")
+
+
+@dataclass
+class Segment:
+    """Items with their vectors; rows are positions in these arrays."""
+
+    ids: np.ndarray  # object array of catalog_id strings
+    texts: list[str]  # the normalized text embedded for each item
+    columns: AttributeColumns
+    vectors: np.ndarray | None  # float32 unit rows; None when ``ann`` holds them
+    ann: AnnIndex | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(
+        cls,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        attributes: Sequence[Attributes],
+        vectors: np.ndarray,
+        ann_min_items: int | None = None,
+    ) -> Segment:
+        """A segment of these items; with ``ann_min_items`` and at least that many items, the
+        vectors go into an ANN index."""
+        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+        if matrix.ndim != 2 or len(matrix) != len(ids):
+            raise ValueError(f"{len(ids)} items but vectors of shape {matrix.shape}")
+        ann = None
+        if ann_min_items is not None and len(ids) >= ann_min_items:
+            ann = AnnIndex.build(matrix)
+        return cls(
+            np.asarray(list(ids), dtype=object),
+            list(texts),
+            AttributeColumns.build(attributes),
+            None if ann else matrix,
+            ann,
+        )
+
+    @classmethod
+    def empty(cls, dim: int) -> Segment:
+        return cls.build([], [], [], np.zeros((0, dim), dtype=np.float32))
+
+    def vectors_of(self, rows: np.ndarray) -> np.ndarray:
+        """The (float32) vectors of ``rows``."""
+        if self.vectors is not None:
+            return self.vectors[rows]
+        assert self.ann is not None
+        return self.ann.reconstruct(rows)
+
+    def to_parts(self) -> dict[str, bytes]:
+        """The segment as the byte strings of :data:`PARTS` (vectors as float16)."""
+        parts = {
+            "ids": "\n".join(self.ids.tolist()).encode("utf-8"),
+            "texts": "\n".join(self.texts).encode("utf-8"),
+            "columns": self.columns.to_bytes(),
+        }
+        if self.ann is not None:
+            parts["ann"] = self.ann.to_bytes()
+        else:
+            assert self.vectors is not None
+            parts["vectors"] = self.vectors.astype(np.float16).tobytes()
+        return parts
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, bytes], dim: int) -> Segment:
+        ids = parts["ids"].decode("utf-8").split("\n") if parts["ids"] else []
+        texts = parts["texts"].decode("utf-8").split("\n") if parts["texts"] else []
+        columns = AttributeColumns.from_bytes(parts["columns"])
+        if not len(ids) == len(texts) == len(columns):
+            raise ValueError(f"snapshot parts disagree: {len(ids)} ids, {len(texts)} texts")
+        ann = AnnIndex.from_bytes(parts["ann"]) if "ann" in parts else None
+        vectors = None
+        if ann is None:
+            vectors = np.frombuffer(parts["vectors"], dtype=np.float16).astype(np.float32)
+            vectors = vectors.reshape(len(ids), dim)
+        return cls(np.asarray(ids, dtype=object), texts, columns, vectors, ann)
