@@ -8,7 +8,7 @@ TORCH ?= torch==2.13.0
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: install demo test test-unit lint clean
+.PHONY: install demo test test-unit lint clean soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test-unit: install  # no broker, no Redis, no training: seconds
 lint: install
 	$(VENV)/bin/ruff check matcher streams tests
 	$(VENV)/bin/mypy
+
+# Faults over a long run (not part of `make test`): 100k offers, consumers SIGKILLed every 30 s,
+# a Redis restart; prints lost (must be 0) and duplicate counts.
+SOAK_OFFERS ?= 100000
+soak: install
+	$(PY) -m tests.soak --offers $(SOAK_OFFERS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

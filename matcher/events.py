@@ -59,7 +59,11 @@ class DeadLetter(BaseModel):
 
     schema_version: int = SCHEMA_VERSION
     payload: str | None = Field(None, description="the original bytes as text, when UTF-8")
-    payload_b64: str = Field(description="the original bytes, always")
+    payload_b64: str = Field(description="the original bytes (up to the cap), always")
+    payload_bytes: int = Field(0, description="size of the original event")
+    payload_truncated: bool = Field(
+        False, description="the payload fields carry only the first 64 KiB of the event"
+    )
     key: str | None = None
     error_class: str
     error_message: str

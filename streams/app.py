@@ -21,7 +21,9 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from matcher.batch import Output
 from matcher.events import DeadLetter, MatchResult, Offer
 from streams.components import Matcher, build_matcher
+from streams.health import Backoff
 from streams.processor import BatchProcessor
+from streams.security import kafka_security
 from streams.settings import Settings, get_settings
 from streams.topics import ensure_topics
 
@@ -55,7 +57,12 @@ class MatcherApp:
 def build_app(settings: Settings | None = None, matcher: Matcher | None = None) -> MatcherApp:
     """The app for ``settings``; ``matcher`` (model + Redis catalog) is built at start-up if None."""
     cfg = settings or get_settings()
-    broker = KafkaBroker(cfg.kafka_bootstrap, graceful_timeout=cfg.graceful_timeout_s)
+    broker = KafkaBroker(
+        cfg.kafka_bootstrap,
+        graceful_timeout=cfg.graceful_timeout_s,
+        acks="all",  # a result counts as published once every in-sync replica has it
+        security=kafka_security(cfg),
+    )
     app = FastStream(broker, logger=log)
     # Which process produced an event: for operators, and for tests of partition sharing.
     headers = {"content-type": "application/json", "matcher-instance": instance_id()}
@@ -91,7 +98,14 @@ def build_app(settings: Settings | None = None, matcher: Matcher | None = None) 
         if built.catalog is not None:
             built.catalog.start()  # hydrate and follow the catalog in the background
         context.set_global(MATCHER, built)
-        context.set_global(PROCESSOR, BatchProcessor(built.batch, send, cfg.retry_backoff_s))
+        catalog = built.catalog
+        processor = BatchProcessor(
+            built.batch,
+            send,
+            Backoff(cfg.retry_backoff_s, cfg.retry_backoff_max_s),
+            ready=(lambda: catalog.status().ready) if catalog is not None else (lambda: True),
+        )
+        context.set_global(PROCESSOR, processor)
         log.info("matching with model %s", built.encoder.fingerprint)
 
     @app.after_shutdown

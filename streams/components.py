@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import redis
-
 from matcher.batch import BatchMatcher
 from matcher.catalog import LiveCatalog, RedisCatalog, read_catalog
 from matcher.catalog.ingest import build_index
@@ -18,6 +16,8 @@ from matcher.decision import Decider, DecisionConfig
 from matcher.decision.second_stage import Reranker
 from matcher.encoding import Encoder
 from matcher.pipeline import MatchPipeline
+from matcher.validation import Limits
+from streams.security import redis_client
 from streams.settings import Settings
 
 
@@ -77,11 +77,22 @@ def build_matcher(
             allow_empty=settings.allow_empty_catalog,
         )
         pipeline = MatchPipeline(enc, live.current, decider)
-    batch = BatchMatcher(pipeline.match, settings.max_title_chars)
+    batch = BatchMatcher(pipeline, limits(settings))
     return Matcher(enc, decider, pipeline, batch, live)
 
 
 def build_store(settings: Settings, encoder: Encoder) -> RedisCatalog:
     """The model's catalog in Redis."""
-    client = redis.Redis.from_url(settings.redis_url)
-    return RedisCatalog(client, settings.redis_prefix, encoder.fingerprint, encoder.dim)
+    return RedisCatalog(
+        redis_client(settings), settings.redis_prefix, encoder.fingerprint, encoder.dim
+    )
+
+
+def limits(settings: Settings) -> Limits:
+    return Limits(
+        max_event_bytes=settings.max_event_bytes,
+        max_title_chars=settings.max_title_chars,
+        max_field_chars=settings.max_field_chars,
+        max_attributes=settings.max_attributes,
+        max_depth=settings.max_depth,
+    )

@@ -71,88 +71,88 @@ def redis_binary(given: str | None = None) -> str:
 
 @dataclass
 class Server:
-    """A running child server."""
+    """A child server: its command line and folder, so it can be killed and started again."""
 
     name: str
     port: int
-    proc: subprocess.Popen[bytes]
-    workdir: Path | None = None
+    argv: list[str]
+    workdir: Path
+    env: dict[str, str] | None = None
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Server:
+        """Start (or restart) the process and wait until it listens."""
+        with (self.workdir / f"{self.name}.log").open("ab") as out:
+            self.proc = subprocess.Popen(
+                self.argv,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.workdir,
+                env=self.env,
+                start_new_session=True,  # Ctrl-C reaches us, and we stop the servers in order
+            )
+        try:
+            _wait_port(self.port, self.proc, self.name)
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would (fault tests); :meth:`start` brings it back."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.proc.poll() is None:
+        """Terminate the process and remove its folder."""
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout)
-        if self.workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def start_tansu(port: int | None = None, binary: str | None = None) -> Server:
-    """Start an in-memory Tansu broker on 127.0.0.1 (a restart loses its data)."""
+def start_tansu(
+    port: int | None = None,
+    binary: str | None = None,
+    storage: str | None = None,
+    env: dict[str, str] | None = None,
+    advertised_port: int | None = None,
+) -> Server:
+    """Start a Tansu broker on 127.0.0.1: in memory (a restart loses its data) unless
+    ``storage`` names a durable engine (``s3://bucket/`` with ``env`` pointing at the S3)."""
     port = port or free_port()
     url = f"tcp://127.0.0.1:{port}"
+    advertised = f"tcp://127.0.0.1:{advertised_port or port}"
+    argv = [tansu_binary(binary), "broker", "--listener-url", url]
+    argv += ["--advertised-listener-url", advertised]
+    if storage:
+        argv += ["--storage-engine", storage]
     workdir = Path(tempfile.mkdtemp(prefix="tansu-"))
-    log = workdir / "tansu.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                tansu_binary(binary),
-                "broker",
-                "--listener-url",
-                url,
-                "--advertised-listener-url",
-                url,
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=workdir,
-            start_new_session=True,  # Ctrl-C reaches us, and we stop the servers in order
-        )
-    server = Server("tansu", port, proc, workdir)
-    try:
-        _wait_port(port, proc, "tansu")
-    except Exception:
-        server.stop()
-        raise
-    return server
+    return Server("tansu", port, argv, workdir, env).start()
 
 
-def start_redis(port: int | None = None, binary: str | None = None) -> Server:
-    """Start a throwaway redis-server on 127.0.0.1 with no persistence."""
+def start_redis(
+    port: int | None = None,
+    binary: str | None = None,
+    password: str | None = None,
+    persistent: bool = False,
+) -> Server:
+    """Start a redis-server on 127.0.0.1; ``persistent`` keeps an append-only file, so a restart
+    (:meth:`Server.start` after :meth:`Server.kill`) comes back with its data."""
     port = port or free_port()
     workdir = Path(tempfile.mkdtemp(prefix="redis-"))
-    proc = subprocess.Popen(
-        [
-            redis_binary(binary),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-            "--protected-mode",
-            "yes",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    server = Server("redis", port, proc, workdir)
-    try:
-        _wait_port(port, proc, "redis-server")
-    except Exception:
-        server.stop()
-        raise
-    return server
+    argv = [redis_binary(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    argv += ["--appendonly", "yes" if persistent else "no", "--appendfsync", "always"]
+    argv += ["--dir", str(workdir), "--protected-mode", "yes"]
+    if password:
+        argv += ["--requirepass", password]
+    return Server("redis", port, argv, workdir).start()
 
 
 @dataclass

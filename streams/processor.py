@@ -1,8 +1,12 @@
-"""One micro-batch, at least once: validate → match → publish and confirm → commit.
+"""One micro-batch, at least once: run the batch path → publish and confirm → commit.
 
 Offsets are committed only after every result and dead letter of the batch is confirmed by the
-broker. Any failure before that rewinds the batch's partitions so it is delivered again (duplicates,
-never losses). A malformed event is dead-lettered, so it can never block its partition.
+broker. Bad events never get here as failures: the batch path dead-letters them. What does get
+here is the infrastructure — Redis or the catalog unavailable, the broker refusing a publish, a
+model that fails for any input: then the batch is rewound (redelivered later: duplicates, never
+losses), the consumer's partitions are paused, and a background task resumes them after an
+exponential backoff once the catalog is ready again. A rebalance that took the partitions away
+mid-batch is not a failure: their new owner redelivers from the last commit.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import OffsetAndMetadata
 
 from matcher.batch import BatchMatcher, Output
+from streams.health import Backoff, Health
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +37,14 @@ class Consumer(Protocol):
 
     def seek(self, partition: TopicPartition, offset: int) -> None: ...
 
+    def assignment(self) -> set[TopicPartition]: ...
+
+    def pause(self, *partitions: TopicPartition) -> None: ...
+
+    def resume(self, *partitions: TopicPartition) -> None: ...
+
+    def paused(self) -> set[TopicPartition]: ...
+
 
 @dataclass
 class Stats:
@@ -41,6 +55,7 @@ class Stats:
     largest_batch: int = 0
     dead_lettered: int = 0
     retries: int = 0
+    revoked: int = 0
 
     @property
     def mean_batch(self) -> float:
@@ -50,14 +65,23 @@ class Stats:
 class BatchProcessor:
     """Runs the library's batch path on Kafka records and owns the commit-after-publish rule."""
 
-    def __init__(self, batch: BatchMatcher, send: Send, retry_backoff_s: float) -> None:
+    def __init__(
+        self,
+        batch: BatchMatcher,
+        send: Send,
+        backoff: Backoff,
+        ready: Callable[[], bool] = lambda: True,
+    ) -> None:
         self.batch = batch
         self.send = send
-        self.retry_backoff_s = retry_backoff_s
+        self.backoff = backoff
+        self.ready = ready
         self.stats = Stats()
+        self.health = Health()
+        self._resumer: asyncio.Task[None] | None = None
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]], consumer: Consumer) -> None:
-        """Process and commit, or rewind for redelivery; never raises for a bad batch."""
+        """Process and commit, or rewind and pause; never raises for a bad batch."""
         if not records:
             return
         try:
@@ -70,16 +94,47 @@ class BatchProcessor:
             # Shutdown gave up on this batch: nothing of it was committed, so it is redelivered.
             _rewind(records, consumer)
             raise
-        except Exception:
+        except (CommitFailedError, IllegalStateError) as exc:
+            self.stats.revoked += 1
+            log.warning("partitions moved to another member mid-batch (%s); not committed", exc)
+            return
+        except Exception as exc:
             self.stats.retries += 1
-            log.exception("batch of %d failed; rewinding for redelivery", len(records))
             _rewind(records, consumer)
-            await asyncio.sleep(self.retry_backoff_s)
+            self._pause(consumer, exc, records)
             return
         self.stats.batches += 1
         self.stats.records += len(records)
         self.stats.largest_batch = max(self.stats.largest_batch, len(records))
         self.stats.dead_lettered += sum(o.kind == "dead" for o in outputs)
+        self.health.succeeded()
+        self.backoff.reset()
+
+    def _pause(
+        self, consumer: Consumer, exc: Exception, records: Sequence[ConsumerRecord[Any, Any]]
+    ) -> None:
+        reason = f"{type(exc).__name__}: {exc}"
+        first = records[0]
+        log.warning(
+            "batch of %d not matched (%s); rewound to %s[%d]@%d, pausing until it can be",
+            len(records),
+            reason,
+            first.topic,
+            first.partition,
+            first.offset,
+        )
+        self.health.failed(reason)
+        consumer.pause(*consumer.assignment())
+        if self._resumer is None or self._resumer.done():
+            self._resumer = asyncio.create_task(self._resume(consumer))
+
+    async def _resume(self, consumer: Consumer) -> None:
+        """After a backoff (growing while not ready), let the partitions be fetched again."""
+        while True:
+            await asyncio.sleep(self.backoff.next())
+            if self.ready():
+                break
+        consumer.resume(*consumer.paused())
 
 
 def _next_offsets(

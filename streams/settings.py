@@ -7,8 +7,9 @@ they are, and :mod:`streams.components` turns it into library objects.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -26,12 +27,44 @@ class Settings(BaseSettings):
     dlq_topic: str = Field("offers.dlq", description="dead-letter topic for malformed offers")
     group_id: str = Field("offer-matcher", description="consumer group of all matcher processes")
     partitions: int = Field(4, ge=1, description="partitions of topics the matcher creates")
+    replication_factor: int = Field(
+        1,
+        ge=1,
+        description="replication factor of topics the matcher creates (3 on a real cluster)",
+    )
     batch_size: int = Field(64, ge=1, description="most offers in one Kafka micro-batch")
     batch_timeout_ms: int = Field(200, ge=1, description="longest wait to fill a micro-batch")
     graceful_timeout_s: float = Field(30.0, description="wait for the in-flight batch on SIGTERM")
-    retry_backoff_s: float = Field(1.0, description="pause before a failed batch is redelivered")
+    retry_backoff_s: float = Field(
+        1.0, gt=0, description="first pause before a failed batch is retried (then doubled)"
+    )
+    retry_backoff_max_s: float = Field(30.0, gt=0, description="longest pause between retries")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="how to reach the brokers"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        "PLAIN", description="SASL mechanism (with SASL_PLAINTEXT / SASL_SSL)"
+    )
+    kafka_sasl_username: str | None = Field(None, description="SASL user")
+    kafka_sasl_password: SecretStr | None = Field(None, description="SASL password (secret)")
+    kafka_ssl_cafile: str | None = Field(
+        None, description="CA bundle that signed the brokers' certificates; unset = system CAs"
+    )
+    kafka_ssl_certfile: str | None = Field(None, description="client certificate (mutual TLS)")
+    kafka_ssl_keyfile: str | None = Field(None, description="client private key (mutual TLS)")
+    kafka_ssl_key_password: SecretStr | None = Field(
+        None, description="password of the client private key (secret)"
+    )
     # Redis
-    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis holding the catalog")
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        description="Redis holding the catalog (`rediss://` for TLS); keep passwords out of it",
+    )
+    redis_username: str | None = Field(None, description="Redis ACL user")
+    redis_password: SecretStr | None = Field(None, description="Redis password (secret)")
+    redis_ssl_ca_file: str | None = Field(
+        None, description="CA bundle for a `rediss://` Redis; unset = system CAs"
+    )
     redis_prefix: str = Field("matcher", description="key prefix of the catalog in Redis")
     catalog_refresh_s: float = Field(
         0.5, gt=0, description="how often a consumer checks Redis for catalog changes"
@@ -61,7 +94,7 @@ class Settings(BaseSettings):
         description="cosine at or above which the best compatible candidate is a match; unset = "
         "the threshold saved with the model (matcher.json), else 0.80",
     )
-    top_k: int = Field(5, ge=1, description="candidates returned with each result")
+    top_k: int = Field(5, ge=1, le=100, description="candidates returned with each result")
     guards: bool = Field(
         True, description="reject candidates whose RAM, ROM, colour or model number conflicts"
     )
@@ -69,6 +102,16 @@ class Settings(BaseSettings):
         None, description="cross-encoder folder for the unsure cosine band; unset = none"
     )
     max_title_chars: int = Field(512, ge=1, description="longer titles go to the dead-letter topic")
+    max_event_bytes: int = Field(
+        65536, ge=1024, le=524288, description="larger events go to the dead-letter topic"
+    )
+    max_field_chars: int = Field(
+        1024, ge=16, description="longer strings (ids, attributes) go to the dead-letter topic"
+    )
+    max_attributes: int = Field(
+        64, ge=1, description="offers with more attributes are dead-lettered"
+    )
+    max_depth: int = Field(4, ge=2, description="events nested deeper are dead-lettered")
     # Process
     log_level: str = Field("INFO", description="log level of the CLI and the consumer")
     tansu_bin: str | None = Field(

@@ -7,6 +7,7 @@ import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from streams.security import kafka_client_options
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,9 @@ TOPIC_EXISTS = 36
 
 async def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
     """Create input, output and dead-letter topics if missing (existing ones are left alone)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap, **kafka_client_options(settings)
+    )
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         try:
@@ -29,7 +32,11 @@ async def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
     try:
         existing = set(await admin.list_topics())
         wanted = [settings.input_topic, settings.output_topic, settings.dlq_topic]
-        new = [NewTopic(t, settings.partitions, 1) for t in wanted if t not in existing]
+        new = [
+            NewTopic(t, settings.partitions, settings.replication_factor)
+            for t in wanted
+            if t not in existing
+        ]
         if new:
             response = await admin.create_topics(new)
             for topic, code, message in response.topic_errors:

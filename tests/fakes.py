@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from matcher.catalog.index import CatalogIndex
 from matcher.events import MatchResult, Offer
+from matcher.normalize import normalize
+from matcher.pipeline import Prepared
 
 
 def fake_match(offers: Sequence[Offer]) -> list[MatchResult]:
@@ -43,3 +46,22 @@ class HashEncoder:
                 out[i, h % self.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1, norms)
+
+
+class FakePipeline:
+    """What the batch path needs of a pipeline, around a plain ``match`` function."""
+
+    def __init__(self, match: Callable[[Sequence[Offer]], list[MatchResult]] = fake_match) -> None:
+        self.match = match
+        self.index = CatalogIndex.from_items([], [], [], np.zeros((0, 4), dtype=np.float32))
+
+    def catalog(self) -> CatalogIndex:
+        return self.index
+
+    def prepare(self, offer: Offer) -> Prepared:
+        return Prepared(offer, normalize(offer.title, offer.attributes))
+
+    def match_prepared(
+        self, items: Sequence[Prepared], index: CatalogIndex | None = None
+    ) -> list[MatchResult]:
+        return self.match([p.offer for p in items])

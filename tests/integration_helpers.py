@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
-import redis
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from matcher.catalog import CatalogItem, RedisCatalog
 from matcher.catalog.ingest import LoadReport, load
 from matcher.encoding import Encoder
 from matcher.lab.datagen import build_market
-from streams.demo import offer_payload
+from streams.app import MatcherApp, build_app
+from streams.components import Matcher, build_matcher, build_store
+from streams.demo import offer_payload, wait_running
+from streams.security import kafka_client_options
 from streams.settings import Settings
 
 MARKET = build_market(42)
@@ -38,9 +41,7 @@ def offers_for(items: Iterable[CatalogItem], tag: str = "o") -> list[dict[str, A
 
 
 def store_of(cfg: Settings, encoder: Encoder) -> RedisCatalog:
-    return RedisCatalog(
-        redis.Redis.from_url(cfg.redis_url), cfg.redis_prefix, encoder.fingerprint, encoder.dim
-    )
+    return build_store(cfg, encoder)
 
 
 def load_catalog(
@@ -80,9 +81,10 @@ def consumer_process(
 ) -> subprocess.Popen[bytes]:
     """``matcher run`` (or ``faststream run`` with ``extra``) as a separate process."""
     env = dict(os.environ)
-    env.update(
-        {f"MATCHER_{k.upper()}": str(v) for k, v in cfg.model_dump().items() if v is not None}
-    )
+    for name, value in cfg.model_dump().items():
+        if value is not None:
+            secret = getattr(value, "get_secret_value", None)
+            env[f"MATCHER_{name.upper()}"] = secret() if secret else str(value)
     env["HF_HUB_OFFLINE"] = "1"
     cmd = [sys.executable, "-m", "streams.cli", "run"] if not extra else list(extra)
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
@@ -119,3 +121,60 @@ def stop(proc: subprocess.Popen[bytes], sig: int = 15, timeout: float = 60) -> i
             os.killpg(proc.pid, 9)
             return proc.wait(10)
     return int(proc.returncode)
+
+
+@contextlib.asynccontextmanager
+async def consumer(
+    cfg: Settings, encoder: Encoder, built: Matcher | None = None
+) -> AsyncIterator[MatcherApp]:
+    """An in-process ``matcher run`` on ``cfg``, stopped (and awaited) on exit."""
+    matcher = build_app(cfg, built or build_matcher(cfg, encoder))
+    task = asyncio.create_task(matcher.app.run())
+    try:
+        await wait_running(matcher.broker)
+        yield matcher
+    finally:
+        matcher.app.exit()
+        await asyncio.wait_for(task, 60)
+
+
+async def produce_to(cfg: Settings, payloads: list[tuple[bytes, bytes]]) -> None:
+    """Publish (key, value) pairs to the input topic with the settings' security."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=cfg.kafka_bootstrap,
+        max_request_size=2 << 20,
+        **kafka_client_options(cfg),
+    )
+    await producer.start()
+    try:
+        futures = [await producer.send(cfg.input_topic, value=v, key=k) for k, v in payloads]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def read_topic(
+    cfg: Settings, topic: str, done: Callable[[list[dict[str, Any]]], bool], timeout_s: float
+) -> list[dict[str, Any]]:
+    """Events of ``topic`` (with the settings' security) until ``done(events)`` or time is up."""
+    reader = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=cfg.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        **kafka_client_options(cfg),
+    )
+    await reader.start()
+    out: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while not done(out) and time.monotonic() < deadline:
+            for records in (await reader.getmany(timeout_ms=200)).values():
+                out += [json.loads(r.value) for r in records]
+    finally:
+        await reader.stop()
+    return out
+
+
+def have_ids(ids: Iterable[str]) -> Callable[[list[dict[str, Any]]], bool]:
+    want = set(ids)
+    return lambda events: want <= {e.get("offer_id") for e in events}

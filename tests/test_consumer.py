@@ -12,8 +12,9 @@ from aiokafka.structs import OffsetAndMetadata
 
 from matcher.batch import BatchMatcher, Output
 from matcher.events import MatchResult, Offer
+from streams.health import Backoff
 from streams.processor import BatchProcessor
-from tests.fakes import fake_match
+from tests.fakes import FakePipeline, fake_match
 
 
 def record(
@@ -30,6 +31,20 @@ class FakeConsumer:
     def __init__(self) -> None:
         self.commits: list[dict[TopicPartition, OffsetAndMetadata]] = []
         self.seeks: list[tuple[TopicPartition, int]] = []
+        self.assigned = {TopicPartition("offers", p) for p in range(4)}
+        self.stopped: set[TopicPartition] = set()
+
+    def assignment(self) -> set[TopicPartition]:
+        return set(self.assigned)
+
+    def pause(self, *partitions: TopicPartition) -> None:
+        self.stopped |= set(partitions)
+
+    def resume(self, *partitions: TopicPartition) -> None:
+        self.stopped -= set(partitions)
+
+    def paused(self) -> set[TopicPartition]:
+        return set(self.stopped)
 
     async def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
         self.commits.append(offsets)
@@ -63,10 +78,9 @@ class FakeBroker:
         return fut
 
 
-def processor(match: Any, broker: FakeBroker) -> BatchProcessor:
-    return BatchProcessor(
-        BatchMatcher(match, max_title_chars=512), broker.send, retry_backoff_s=0.0
-    )
+def processor(match: Any, broker: FakeBroker, ready: Any = lambda: True) -> BatchProcessor:
+    batch = BatchMatcher(FakePipeline(match), retry_backoff_s=0.0)  # type: ignore[arg-type]
+    return BatchProcessor(batch, broker.send, Backoff(0.01, 0.05), ready)
 
 
 async def test_commits_after_every_result_is_confirmed() -> None:
@@ -110,7 +124,7 @@ async def test_malformed_events_go_to_dlq_and_the_rest_is_matched() -> None:
     assert proc.stats.dead_lettered == 3
 
 
-async def test_failed_publish_rewinds_and_does_not_commit() -> None:
+async def test_failed_publish_rewinds_pauses_and_resumes() -> None:
     broker, consumer = FakeBroker(fail_at=2), FakeConsumer()
     proc = processor(fake_match, broker)
     await proc.handle(
@@ -121,18 +135,76 @@ async def test_failed_publish_rewinds_and_does_not_commit() -> None:
         (TopicPartition("offers", 0), 7),
         (TopicPartition("offers", 2), 3),
     ]
-    assert proc.stats.retries == 1
+    assert proc.stats.retries == 1 and proc.health.paused
+    assert consumer.paused() == consumer.assignment()  # nothing is fetched meanwhile
+    await asyncio.sleep(0.05)
+    assert consumer.paused() == set()  # resumed by itself after the backoff
 
 
-async def test_failed_match_rewinds_and_does_not_commit() -> None:
+async def test_a_model_that_fails_for_everything_is_not_blamed_on_the_offers() -> None:
     def broken(offers: Sequence[Offer]) -> list[MatchResult]:
-        raise ConnectionError("redis down")
+        raise RuntimeError("model crashed")
 
     broker, consumer = FakeBroker(), FakeConsumer()
     proc = processor(broken, broker)
-    await proc.handle([record(0, 1, offer("a"))], consumer)
+    await proc.handle([record(0, 1, offer("a")), record(0, 2, offer("b"))], consumer)
     assert consumer.commits == [] and consumer.seeks == [(TopicPartition("offers", 0), 1)]
-    assert broker.sent == []
+    assert broker.sent == []  # no dead letters: the probe offer failed too
+    assert proc.health.paused and "SystemicFailure" in (proc.health.paused_reason or "")
+
+
+async def test_a_poison_offer_is_isolated_and_the_rest_committed() -> None:
+    def fussy(offers: Sequence[Offer]) -> list[MatchResult]:
+        if any(o.offer_id == "poison" for o in offers):
+            raise OverflowError("int too large to convert")
+        return fake_match(offers)
+
+    broker, consumer = FakeBroker(), FakeConsumer()
+    proc = processor(fussy, broker)
+    ids = ["a", "b", "poison", "c", "d"]
+    await proc.handle([record(0, i, offer(oid)) for i, oid in enumerate(ids)], consumer)
+    results = [json.loads(v)["offer_id"] for t, _, v in broker.sent if t == "matches"]
+    dead = [json.loads(v) for t, _, v in broker.sent if t == "offers.dlq"]
+    assert sorted(results) == ["a", "b", "c", "d"]
+    assert [d["error_class"] for d in dead] == ["processing_error"]
+    assert "OverflowError" in dead[0]["error_message"] and dead[0]["source_offset"] == 2
+    assert consumer.commits == [{TopicPartition("offers", 0): OffsetAndMetadata(5, "")}]
+    assert not proc.health.paused
+
+
+async def test_an_unavailable_catalog_pauses_until_it_is_ready() -> None:
+    from matcher.catalog import CatalogUnavailable
+
+    class Down(FakePipeline):
+        def catalog(self) -> Any:
+            raise CatalogUnavailable("redis: connection refused")
+
+    ready = [False]
+    broker, consumer = FakeBroker(), FakeConsumer()
+    batch = BatchMatcher(Down(), retry_backoff_s=0.0)  # type: ignore[arg-type]
+    proc = BatchProcessor(batch, broker.send, Backoff(0.01, 0.02), lambda: ready[0])
+    await proc.handle([record(1, 4, offer("a"))], consumer)
+    assert broker.sent == [] and consumer.commits == []  # not dead-lettered: not its fault
+    assert consumer.seeks == [(TopicPartition("offers", 1), 4)]
+    await asyncio.sleep(0.1)
+    assert consumer.paused() == consumer.assignment()  # still not ready: still paused
+    ready[0] = True
+    await asyncio.sleep(0.05)
+    assert consumer.paused() == set()
+
+
+async def test_partitions_revoked_mid_batch_are_not_retried() -> None:
+    from aiokafka.errors import CommitFailedError
+
+    broker, consumer = FakeBroker(), FakeConsumer()
+
+    async def commit(offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        raise CommitFailedError("rebalanced")
+
+    consumer.commit = commit  # type: ignore[method-assign]
+    proc = processor(fake_match, broker)
+    await proc.handle([record(0, 1, offer("a"))], consumer)
+    assert proc.stats.revoked == 1 and not proc.health.paused and consumer.paused() == set()
 
 
 async def test_shutdown_mid_batch_rewinds_without_commit() -> None:

@@ -134,36 +134,6 @@ async def test_catalog_update_reaches_running_consumer(
     assert gone["catalog_version"] == 3 and gone["catalog_id"] != target.catalog_id
 
 
-async def test_killed_consumer_resumes_from_commits(
-    cfg: Settings, encoder: Encoder, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    cfg = cfg.model_copy(update={"batch_size": 4})
-    await ensure_topics(cfg)
-    load_catalog(cfg, encoder, small_catalog())
-    offers = offers_for(small_catalog(150) * 2, tag="k")
-    offers = [dict(o, offer_id=f"k-{i}") for i, o in enumerate(offers)]
-    await produce(cfg.kafka_bootstrap, cfg.input_topic, payloads(offers))
-    proc = consumer_process(cfg, log_path=str(tmp_path / "first.log"))
-    try:
-        # Kill it hard once it has published some, but not all, results.
-        seen = 0
-        for _ in range(240):
-            seen = len(
-                {e["offer_id"] for e, _ in await read_all(cfg, cfg.output_topic, 10**6, 0.5)}
-            )
-            if seen >= 40:
-                break
-        assert 0 < seen < len(offers), f"consumer made {seen} results before the kill"
-        stop(proc, signal.SIGKILL)
-        proc = consumer_process(cfg, log_path=str(tmp_path / "second.log"))
-        events = await read_all(cfg, cfg.output_topic, len(offers), 240)
-    finally:
-        stop(proc)
-    got = {e["offer_id"] for e, _ in events}
-    assert got == {o["offer_id"] for o in offers}, (tmp_path / "second.log").read_text()[-2000:]
-    assert len({h["matcher-instance"] for _, h in events}) == 2  # both runs contributed
-
-
 @pytest.mark.parametrize("launcher", ["matcher-run", "faststream-workers"])
 async def test_consumers_in_one_group_share_partitions(
     cfg: Settings, encoder: Encoder, launcher: str, tmp_path
@@ -262,8 +232,6 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
 
     first = cli("catalog", "load", str(path))
     assert "catalog version 1" in first and "3 embedded, 0 unchanged" in first
-    again = cli("catalog", "load", str(path))
-    assert "catalog version 1" in again and "0 embedded, 3 unchanged" in again
     out = cli("catalog", "delete", items[0].catalog_id, items[1].catalog_id)
     assert "catalog version 2" in out
     snap = LiveCatalog(store_of(cfg, encoder)).current()

@@ -78,7 +78,7 @@ def test_batch_path_dead_letters_and_results_in_order() -> None:
         RawRecord(b"{oops", b"k", "offers", 2, 40),
         RawRecord(json.dumps({"offer_id": "o2", "title": "poco x6 blue"}).encode(), b"o2"),
     ]
-    outputs = BatchMatcher(pipe.match, max_title_chars=64).run(records)
+    outputs = BatchMatcher(pipe).run(records)
     assert [(o.kind, o.key) for o in outputs] == [
         ("dead", b"k"),
         ("result", b"o1"),

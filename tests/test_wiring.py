@@ -18,14 +18,14 @@ from streams import app as app_module
 from streams.app import build_app
 from streams.components import Matcher
 from streams.settings import Settings
-from tests.fakes import fake_match
+from tests.fakes import FakePipeline
 
 
 class FakeMatcher:
     """What start-up needs of a matcher, without a model or Redis."""
 
     def __init__(self) -> None:
-        self.batch = BatchMatcher(fake_match, max_title_chars=64)
+        self.batch = BatchMatcher(FakePipeline())  # type: ignore[arg-type]
         self.catalog = None
 
         class Enc:

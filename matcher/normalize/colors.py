@@ -33,7 +33,7 @@ SHADES: frozenset[str] = frozenset(
         "matte", "glossy", "metallic", "frost", "frosted", "graphite", "sapphire", "volcanic",
         "lake", "sea", "twilight", "lavender", "sand", "obsidian", "porcelain", "hazel", "iron",
         "polar", "meteorite", "mountain", "galactic", "starlight", "charcoal", "navy", "royal",
-        "jet", "ceramic", "astral", "neon", "snow", "ultra", "burgundy", "blush", "peach",
+        "jet", "ceramic", "astral", "neon", "snow", "burgundy", "blush", "peach",
         "gold", "silver", "black", "white", "blue", "green", "gray", "pink", "purple", "red",
         "yellow", "orange", "beige", "brown", "cream", "teal", "cyan",
     }
@@ -185,22 +185,27 @@ def find_in_text(text: str) -> tuple[str | None, str]:
 
 
 def _trailing_latin(text: str) -> tuple[str | None, str]:
-    """A Latin colour phrase among the title's tokens: the longest ``shade* base`` run."""
+    """A Latin colour phrase among the title's tokens: the first ``shade* base`` run, longest.
+
+    One pass: ``run`` is where the current run of shade words began, so no token is looked at
+    twice (a title of many colour words stays linear).
+    """
     tokens = text.split()
+    run = 0
     for i, tok in enumerate(tokens):
-        if fold_word(tok) not in BASE_COLORS:
-            continue
-        # A base word must not be a model name part (``galaxy s24 ultra gray`` is fine,
-        # ``pixel 8a`` has no colour); take shades to its left.
-        start = i
-        while start > 0 and fold_word(tokens[start - 1]) in SHADES:
-            start -= 1
-        # ``midnight`` alone is a base colour; ``midnight green`` wants both words.
-        phrase = " ".join(fold_word(t) for t in tokens[start : i + 1])
-        # Prefer a longer run when the next token is a base colour too (``black titanium``).
-        if i + 1 < len(tokens) and fold_word(tokens[i + 1]) in BASE_COLORS:
-            continue
-        return phrase, " ".join(tokens[:start] + tokens[i + 1 :])
+        word = fold_word(tok)
+        if word in BASE_COLORS:
+            # A base word must not be a model name part (``galaxy s24 ultra gray`` is fine,
+            # ``pixel 8a`` has no colour); prefer a longer run when the next token is a base
+            # colour too (``black titanium``).
+            if i + 1 < len(tokens) and fold_word(tokens[i + 1]) in BASE_COLORS:
+                if word not in SHADES:
+                    run = i + 1
+                continue
+            phrase = " ".join(fold_word(t) for t in tokens[run : i + 1])
+            return phrase, " ".join(tokens[:run] + tokens[i + 1 :])
+        if word not in SHADES:
+            run = i + 1
     return None, text
 
 

@@ -20,6 +20,8 @@ _TWO_RE = re.compile(
     rf"(?<![\w.])(\d{{1,2}})\s*(?:gb|гб)\s*(?:ram|озу)?\s*[,;]?\s+(\d{{1,4}})\s*({_UNIT})"
     r"\s*(?:rom|пзу)?(?![\w])"
 )
+_SIZE_RE = re.compile(rf"(\d{{1,4}}) ?({_UNIT})?")
+_MAX_GB = 1 << 20
 _ONE_RE = re.compile(rf"(?<![\w.])(\d{{1,4}})\s*({_UNIT})\s*(ram|озу|rom|пзу)?(?![\w])")
 
 
@@ -43,8 +45,9 @@ def parse_size(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return int(value) if value == value and value > 0 else None
-    m = re.fullmatch(rf"\s*(\d{{1,4}})\s*({_UNIT})?\s*", str(value).lower())
+        return int(value) if 0 < value <= _MAX_GB else None  # NaN and inf compare False
+    # Whitespace collapsed first: no regex below can backtrack over a run of it.
+    m = _SIZE_RE.fullmatch(" ".join(str(value).lower().split()))
     return _gb(m.group(1), m.group(2)) if m else None
 
 

@@ -11,7 +11,7 @@ from matcher.normalize import aliases, colors, memory, tokens, typos
 
 # Bump when the output of `normalize` changes: it is part of the catalog's namespace in Redis,
 # so vectors embedded from an older text form are never compared with new ones.
-NORMALIZER_VERSION = "5"
+NORMALIZER_VERSION = "6"
 
 
 @dataclass(frozen=True)
