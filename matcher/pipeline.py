@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from matcher.catalog.index import CatalogIndex
 from matcher.decision import Decider, Decision
@@ -38,7 +39,8 @@ class MatchPipeline:
         self.decider = decider
 
     def prepare(self, offer: Offer) -> Prepared:
-        return Prepared(offer, normalize(offer.title, offer.attributes))
+        attributes = tuple(sorted(offer.attributes.items())) if offer.attributes else ()
+        return Prepared(offer, _normalized(offer.title, attributes))
 
     def match(self, offers: Sequence[Offer]) -> list[MatchResult]:
         """One result per offer, in order."""
@@ -61,6 +63,12 @@ class MatchPipeline:
             _result(p.offer, text, decision, self.encoder.fingerprint, index.version, now)
             for p, text, decision in zip(items, texts, decisions, strict=True)
         ]
+
+
+@lru_cache(maxsize=65536)
+def _normalized(title: str, attributes: tuple[tuple[str, object], ...]) -> Normalized:
+    """Normalizing is pure: a re-sent price list pays for it once (values are hashable scalars)."""
+    return normalize(title, dict(attributes))
 
 
 def _result(

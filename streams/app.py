@@ -108,6 +108,13 @@ def build_app(settings: Settings | None = None, matcher: Matcher | None = None) 
         context.set_global(PROCESSOR, processor)
         log.info("matching with model %s", built.encoder.fingerprint)
 
+    @app.on_shutdown
+    async def finish(context: ContextRepo) -> None:
+        """Before the broker stops: the batch in flight is committed, none is left half done."""
+        processor = context.get(PROCESSOR)
+        if processor is not None:
+            await processor.close()
+
     @app.after_shutdown
     async def stop(context: ContextRepo) -> None:
         built = context.get(MATCHER)

@@ -14,7 +14,7 @@ from matcher.catalog import LiveCatalog, RedisCatalog, read_catalog
 from matcher.catalog.ingest import build_index
 from matcher.decision import Decider, DecisionConfig
 from matcher.decision.second_stage import Reranker
-from matcher.encoding import Encoder
+from matcher.encoding import Encoder, load_encoder
 from matcher.pipeline import MatchPipeline
 from matcher.validation import Limits
 from streams.security import redis_client
@@ -39,11 +39,15 @@ class Matcher:
 
 
 def build_encoder(settings: Settings) -> Encoder:
-    return Encoder(
+    """The model on the configured backend, behind the vector cache."""
+    return load_encoder(
         settings.model,
+        backend=settings.backend,
         device=settings.device,
         batch_size=settings.encode_batch_size,
         cache_dir=settings.cache_dir,
+        cache_size=settings.vector_cache_size,
+        shared_cache=redis_client(settings) if settings.shared_vector_cache else None,
     )
 
 

@@ -1,4 +1,4 @@
-"""One micro-batch, at least once: run the batch path → publish and confirm → commit.
+"""Micro-batches, at least once: run the batch path → publish and confirm → commit.
 
 Offsets are committed only after every result and dead letter of the batch is confirmed by the
 broker. Bad events never get here as failures: the batch path dead-letters them. What does get
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -63,7 +64,14 @@ class Stats:
 
 
 class BatchProcessor:
-    """Runs the library's batch path on Kafka records and owns the commit-after-publish rule."""
+    """Runs the library's batch path on Kafka records and owns the commit-after-publish rule.
+
+    Batches overlap by one step: batch N's results are handed to the producer, and the handler
+    returns, so batch N+1 is fetched and encoded while N's acknowledgements arrive; N is committed
+    once they all have (commits stay in order, N+1 waits for N). If N's publish fails, N+1 is
+    neither published nor committed: both are rewound. On shutdown (:meth:`close`) no batch is
+    left finishing: the last one waits for its own acknowledgements and commit.
+    """
 
     def __init__(
         self,
@@ -78,30 +86,76 @@ class BatchProcessor:
         self.ready = ready
         self.stats = Stats()
         self.health = Health()
+        self.closing = False
         self._resumer: asyncio.Task[None] | None = None
+        self._tail: asyncio.Task[None] | None = None  # the previous batch, finishing
+        self._failures = 0  # bumped by every failure: a batch started before one never commits
+        # One thread runs every batch: the model's thread pool (OpenMP, ONNX Runtime) is made
+        # once and stays warm, instead of one per worker thread that happens to pick a batch.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch")
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]], consumer: Consumer) -> None:
-        """Process and commit, or rewind and pause; never raises for a bad batch."""
+        """Process a batch and leave it finishing; never raises for a bad batch."""
         if not records:
             return
+        failures = self._failures
         try:
-            outputs = await asyncio.to_thread(self.batch.run, records)
-            # Wait for every broker acknowledgement before committing.
+            loop = asyncio.get_running_loop()
+            outputs = await loop.run_in_executor(self._worker, self.batch.run, records)
+            await self.drain()  # the previous batch: acknowledged and committed, or failed
+            if self._failures != failures:  # it failed after this one was fetched
+                _rewind(records, consumer)
+                return
+            # Hand every output to the producer now; their acknowledgements come meanwhile.
             pending = [await self.send(o) for o in outputs]
-            await asyncio.gather(*(p for p in pending if p is not None))
-            await consumer.commit(_next_offsets(records))
         except asyncio.CancelledError:
             # Shutdown gave up on this batch: nothing of it was committed, so it is redelivered.
             _rewind(records, consumer)
+            raise
+        except Exception as exc:
+            self._fail(consumer, exc, records)
+            return
+        self._tail = asyncio.create_task(
+            self._finish(records, outputs, pending, consumer, failures)
+        )
+        if self.closing:
+            await self.drain()
+
+    async def drain(self) -> None:
+        """Wait until the batch in flight (if any) is committed or has failed."""
+        if self._tail is not None:
+            tail, self._tail = self._tail, None
+            await tail
+
+    async def close(self) -> None:
+        """From now on every batch finishes before its handler returns (shutdown)."""
+        self.closing = True
+        await self.drain()
+
+    async def _finish(
+        self,
+        records: Sequence[ConsumerRecord[Any, Any]],
+        outputs: Sequence[Output],
+        pending: Sequence[Awaitable[Any] | None],
+        consumer: Consumer,
+        failures: int,
+    ) -> None:
+        try:
+            # Every broker acknowledgement before the commit.
+            await asyncio.gather(*(p for p in pending if p is not None))
+            if self._failures != failures:
+                _rewind(records, consumer)
+                return
+            await consumer.commit(_next_offsets(records))
+        except asyncio.CancelledError:
+            _rewind(records, consumer)  # shutdown gave up waiting: redelivered, not lost
             raise
         except (CommitFailedError, IllegalStateError) as exc:
             self.stats.revoked += 1
             log.warning("partitions moved to another member mid-batch (%s); not committed", exc)
             return
         except Exception as exc:
-            self.stats.retries += 1
-            _rewind(records, consumer)
-            self._pause(consumer, exc, records)
+            self._fail(consumer, exc, records)
             return
         self.stats.batches += 1
         self.stats.records += len(records)
@@ -110,9 +164,13 @@ class BatchProcessor:
         self.health.succeeded()
         self.backoff.reset()
 
-    def _pause(
+    def _fail(
         self, consumer: Consumer, exc: Exception, records: Sequence[ConsumerRecord[Any, Any]]
     ) -> None:
+        """Rewind, pause every partition, and resume after a backoff once ready."""
+        self._failures += 1
+        self.stats.retries += 1
+        _rewind(records, consumer)
         reason = f"{type(exc).__name__}: {exc}"
         first = records[0]
         log.warning(

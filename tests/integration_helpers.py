@@ -22,7 +22,7 @@ from streams.app import MatcherApp, build_app
 from streams.components import Matcher, build_matcher, build_store
 from streams.demo import offer_payload, wait_running
 from streams.security import kafka_client_options
-from streams.settings import Settings
+from streams.settings import Settings, to_env
 
 MARKET = build_market(42)
 
@@ -80,12 +80,7 @@ def consumer_process(
     cfg: Settings, *extra: str, log_path: str | None = None
 ) -> subprocess.Popen[bytes]:
     """``matcher run`` (or ``faststream run`` with ``extra``) as a separate process."""
-    env = dict(os.environ)
-    for name, value in cfg.model_dump().items():
-        if value is not None:
-            secret = getattr(value, "get_secret_value", None)
-            env[f"MATCHER_{name.upper()}"] = secret() if secret else str(value)
-    env["HF_HUB_OFFLINE"] = "1"
+    env = {**os.environ, **to_env(cfg), "HF_HUB_OFFLINE": "1"}
     cmd = [sys.executable, "-m", "streams.cli", "run"] if not extra else list(extra)
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(

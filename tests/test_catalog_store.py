@@ -187,7 +187,8 @@ def test_large_catalogs_search_through_ann_with_exact_guards() -> None:
     vecs = rng.standard_normal((n, dim)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     attrs = [Attributes(model=f"m{i % 300}", ram=8 if (i // 300) % 2 else 12) for i in range(n)]
-    base = Segment.build([f"i{i}" for i in range(n)], ["t"] * n, attrs, vecs, ann_min_items=1000)
+    ids = [f"i{i:05d}" for i in range(n)]  # sorted as built: rows keep their numbers
+    base = Segment.build(ids, ["t"] * n, attrs, vecs, ann_min_items=1000)
     assert base.ann is not None and base.vectors is None
     index = CatalogIndex(base, version=1)
     assert not index.exact

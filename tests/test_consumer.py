@@ -95,6 +95,7 @@ async def test_commits_after_every_result_is_confirmed() -> None:
     proc = processor(fake_match, broker)
     recs = [record(0, 10, offer("a")), record(1, 5, offer("b")), record(0, 11, offer("c"))]
     await proc.handle(recs, consumer)
+    await proc.drain()
     assert acked_at_commit == [3]
     assert consumer.commits[0] == {
         TopicPartition("offers", 0): OffsetAndMetadata(12, ""),
@@ -114,6 +115,7 @@ async def test_malformed_events_go_to_dlq_and_the_rest_is_matched() -> None:
         record(0, 4, offer("b")),
     ]
     await proc.handle(recs, consumer)
+    await proc.drain()
     dlq = [json.loads(v) for t, _, v in broker.sent if t == "offers.dlq"]
     out = [json.loads(v)["offer_id"] for t, _, v in broker.sent if t == "matches"]
     assert out == ["a", "b"]
@@ -130,6 +132,7 @@ async def test_failed_publish_rewinds_pauses_and_resumes() -> None:
     await proc.handle(
         [record(0, 7, offer("a")), record(0, 8, offer("b")), record(2, 3, offer("c"))], consumer
     )
+    await proc.drain()
     assert consumer.commits == []
     assert sorted(consumer.seeks) == [
         (TopicPartition("offers", 0), 7),
@@ -148,6 +151,7 @@ async def test_a_model_that_fails_for_everything_is_not_blamed_on_the_offers() -
     broker, consumer = FakeBroker(), FakeConsumer()
     proc = processor(broken, broker)
     await proc.handle([record(0, 1, offer("a")), record(0, 2, offer("b"))], consumer)
+    await proc.drain()
     assert consumer.commits == [] and consumer.seeks == [(TopicPartition("offers", 0), 1)]
     assert broker.sent == []  # no dead letters: the probe offer failed too
     assert proc.health.paused and "SystemicFailure" in (proc.health.paused_reason or "")
@@ -163,6 +167,7 @@ async def test_a_poison_offer_is_isolated_and_the_rest_committed() -> None:
     proc = processor(fussy, broker)
     ids = ["a", "b", "poison", "c", "d"]
     await proc.handle([record(0, i, offer(oid)) for i, oid in enumerate(ids)], consumer)
+    await proc.drain()
     results = [json.loads(v)["offer_id"] for t, _, v in broker.sent if t == "matches"]
     dead = [json.loads(v) for t, _, v in broker.sent if t == "offers.dlq"]
     assert sorted(results) == ["a", "b", "c", "d"]
@@ -184,6 +189,7 @@ async def test_an_unavailable_catalog_pauses_until_it_is_ready() -> None:
     batch = BatchMatcher(Down(), retry_backoff_s=0.0)  # type: ignore[arg-type]
     proc = BatchProcessor(batch, broker.send, Backoff(0.01, 0.02), lambda: ready[0])
     await proc.handle([record(1, 4, offer("a"))], consumer)
+    await proc.drain()
     assert broker.sent == [] and consumer.commits == []  # not dead-lettered: not its fault
     assert consumer.seeks == [(TopicPartition("offers", 1), 4)]
     await asyncio.sleep(0.1)
@@ -204,6 +210,7 @@ async def test_partitions_revoked_mid_batch_are_not_retried() -> None:
     consumer.commit = commit  # type: ignore[method-assign]
     proc = processor(fake_match, broker)
     await proc.handle([record(0, 1, offer("a"))], consumer)
+    await proc.drain()
     assert proc.stats.revoked == 1 and not proc.health.paused and consumer.paused() == set()
 
 
@@ -219,6 +226,7 @@ async def test_shutdown_mid_batch_rewinds_without_commit() -> None:
 
     broker, consumer = StuckBroker(), FakeConsumer()
     proc = processor(fake_match, broker)
+    await proc.close()  # shutdown has begun: a handler waits for its own batch to finish
     task = asyncio.create_task(
         proc.handle([record(0, 4, offer("a")), record(3, 9, offer("b"))], consumer)
     )
@@ -244,6 +252,40 @@ async def test_stats_stay_bounded() -> None:
     proc = processor(fake_match, broker)
     for n in (3, 1, 2):
         await proc.handle([record(0, i, offer(f"o{i}")) for i in range(n)], consumer)
+        await proc.drain()
     assert (proc.stats.batches, proc.stats.records, proc.stats.largest_batch) == (3, 6, 3)
     assert proc.stats.mean_batch == 2.0
     assert not any(isinstance(v, list) for v in vars(proc.stats).values())
+
+
+async def test_batches_overlap_but_commit_in_order_after_their_acks() -> None:
+    broker, consumer = FakeBroker(), FakeConsumer()
+    acked_at_commit: list[int] = []
+
+    async def commit(offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        acked_at_commit.append(broker.acked)
+        consumer.commits.append(offsets)
+
+    consumer.commit = commit  # type: ignore[method-assign]
+    proc = processor(fake_match, broker)
+    await proc.handle([record(0, 0, offer("a")), record(0, 1, offer("b"))], consumer)
+    assert consumer.commits == [] and broker.acked == 0  # returned before the acks: overlap
+    await proc.handle([record(0, 2, offer("c"))], consumer)
+    assert len(consumer.commits) == 1 and acked_at_commit == [2]  # the first, after its 2 acks
+    await proc.close()
+    assert [c[TopicPartition("offers", 0)].offset for c in consumer.commits] == [2, 3]
+    assert acked_at_commit == [2, 3]
+
+
+async def test_a_failed_publish_also_rewinds_the_batch_behind_it() -> None:
+    broker, consumer = FakeBroker(fail_at=1), FakeConsumer()
+    proc = processor(fake_match, broker)
+    await proc.handle([record(0, 0, offer("a"))], consumer)  # its publish will fail
+    await proc.handle([record(1, 7, offer("b"))], consumer)  # fetched meanwhile
+    await proc.close()
+    assert consumer.commits == []
+    assert sorted(consumer.seeks) == [
+        (TopicPartition("offers", 0), 0),
+        (TopicPartition("offers", 1), 7),
+    ]
+    assert [k for _, k, _ in broker.sent] == [b"a"]  # the second batch was never published

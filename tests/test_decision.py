@@ -28,7 +28,7 @@ def A(color: str | None = None, ram: int | None = None, rom: int | None = None) 
 
 def catalog(attrs: list[Attributes], vectors: np.ndarray | None = None) -> CatalogIndex:
     vecs = np.eye(len(attrs), dtype=np.float32) if vectors is None else vectors
-    ids = [f"i{n}" for n in range(len(attrs))]
+    ids = [f"i{n:04d}" for n in range(len(attrs))]  # sorted as given: rows keep their numbers
     return CatalogIndex.from_items(ids, [f"text {i}" for i in ids], attrs, vecs)
 
 
@@ -169,7 +169,7 @@ def test_decider_uses_the_band_not_the_threshold_with_a_second_stage() -> None:
         index, offers, texts, scores
     )
     assert [d.verdict.reason for d in decided] == ["match", "rerank:match", "below_threshold"]
-    assert yes.seen == [("o2", "text i0")]  # only the score inside the band was reviewed
+    assert yes.seen == [("o2", "text i0000")]  # only the score inside the band was reviewed
     no = Decider(DecisionConfig(threshold=0.99), Always(0.1), top_k=2)  # type: ignore[arg-type]
     assert no.decide(index, offers, texts, scores)[1].verdict.reason == "rerank:no_match"
     plain = Decider(DecisionConfig(threshold=0.99), top_k=2).decide(index, offers, texts, scores)

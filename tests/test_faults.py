@@ -144,7 +144,10 @@ async def test_redis_killed_mid_stream_loses_nothing(
             await read_topic(cfg, cfg.output_topic, lambda e: len(e) >= 20, 60)
             store.kill()
             await produce_to(cfg, payloads(offers[60:]))
-            await asyncio.sleep(3)  # past the staleness limit: matching stops
+            for _ in range(150):  # past the staleness limit, matching stops (bounded wait)
+                if app.processor.health.paused:
+                    break
+                await asyncio.sleep(0.1)
             assert app.processor.health.paused
             before = len(await read_topic(cfg, cfg.output_topic, lambda e: False, 1))
             await asyncio.sleep(2)

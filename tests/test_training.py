@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from matcher.decision import DecisionConfig
-from matcher.encoding import Encoder
+from matcher.encoding import Encoder, load_encoder
 from matcher.lab.datagen import build_market
 from matcher.lab.pairs import parse_record, read_pairs, serialize
 from streams.cli import main
@@ -50,12 +50,12 @@ def test_train_writes_a_model_the_service_uses(tmp_path: Path) -> None:
     assert config["loss"] == "contrastive" and config["margin"] == 0.5
     card = (out / "README.md").read_text()
     assert "ContrastiveLoss" in card and "offer-matcher" in card and str(threshold) in card
-    enc = Encoder(str(out))
+    enc = load_encoder(str(out))
     assert DecisionConfig.load(enc.path).threshold == threshold
     assert decision_config(Settings(), enc).threshold == threshold
     assert decision_config(Settings(threshold=0.5), enc).threshold == 0.5
     assert decision_config(Settings(guards=False), enc).guards == ()
-    assert enc.fingerprint != Encoder("all-MiniLM-L6-v2").fingerprint
+    assert enc.fingerprint != load_encoder("all-MiniLM-L6-v2").fingerprint
 
 
 def benchmark_dir(tmp: Path) -> Path:
@@ -93,7 +93,7 @@ def _cosines(path: Path) -> tuple[np.ndarray, np.ndarray]:
     from matcher.lab.evaluation.pair_eval import cosines
 
     pairs = read_pairs(path)
-    return cosines(Encoder("all-MiniLM-L6-v2"), pairs), np.asarray(pairs.labels)
+    return cosines(load_encoder("all-MiniLM-L6-v2"), pairs), np.asarray(pairs.labels)
 
 
 def test_match_offline(tmp_path: Path) -> None:

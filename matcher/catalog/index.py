@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from matcher.catalog.columns import AttributeColumns, Categories
+from matcher.catalog.columns import AttributeColumns
 from matcher.catalog.segment import Segment
 from matcher.normalize import Attributes
 
@@ -106,10 +106,16 @@ class CatalogIndex:
         return self.base.columns.concat(self.delta.columns)
 
     def catalog_id(self, row: int) -> str:
-        return str(self.ids[row])
+        n = len(self.base)
+        return str(self.base.ids[row] if row < n else self.delta.ids[row - n])
 
     def attributes(self, row: int) -> Attributes:
-        return self.columns.row(row)
+        """One row's attributes (built from the columns once per snapshot and row)."""
+        cache: dict[int, Attributes] = self._columns.setdefault("rows", {})
+        found = cache.get(row)
+        if found is None:
+            found = cache[row] = self.columns.row(row)
+        return found
 
     def text(self, row: int) -> str:
         n = len(self.base)
@@ -123,25 +129,15 @@ class CatalogIndex:
 
     def rows_with(self, name: str, value: str) -> np.ndarray:
         """Live rows whose categorical attribute ``name`` is ``value`` (blocking)."""
-        col = self.columns[name]
-        assert isinstance(col, Categories)
-        code = col.table.get(value)
-        if code is None:
-            return np.zeros(0, dtype=np.int64)
-        order, starts = self._postings(name)
-        lo, hi = starts[code], starts[code + 1]
-        rows = order[lo:hi]
+        found = [np.zeros(0, dtype=np.int64)]
+        for offset, segment in ((0, self.base), (len(self.base), self.delta)):
+            col = segment.columns[name]
+            code = col.table.get(value)
+            if code is not None:
+                order, starts = segment.postings(name)
+                found.append(order[starts[code] : starts[code + 1]] + offset)
+        rows = np.concatenate(found)
         return rows[self.alive[rows]]
-
-    def _postings(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        key = f"postings:{name}"
-        if key not in self._columns:
-            col = self.columns[name]
-            order = np.argsort(col.codes, kind="stable")
-            starts = np.searchsorted(col.codes[order], np.arange(len(col.values) + 1))
-            self._columns[key] = (order, starts)
-        postings: tuple[np.ndarray, np.ndarray] = self._columns[key]
-        return postings
 
     def search(
         self, queries: np.ndarray, pools: Sequence[np.ndarray | None] | None = None

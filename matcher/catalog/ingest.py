@@ -100,7 +100,7 @@ def write(
 ) -> LoadReport:
     """Write embedded items (and deletions) as a change or as a new base snapshot."""
     head = store.head()
-    total = len(store.digests()) if head is not None else 0
+    total = store.count() if head is not None else 0
     changed = len(fresh) + len(gone)
     small = changed + store.log_length() <= max(MIN_LOG, REBUILD_SHARE * total)
     if head is not None and small:

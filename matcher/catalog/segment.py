@@ -8,7 +8,7 @@ A base segment of a large catalog carries an ANN index instead of a dense matrix
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,14 +24,34 @@ PARTS = ("ids", "texts", "columns", "vectors", "ann")
 class Segment:
     """Items with their vectors; rows are positions in these arrays."""
 
-    ids: np.ndarray  # object array of catalog_id strings
+    ids: np.ndarray  # catalog_id strings (numpy unicode), sorted: rows are found by bisection
     texts: list[str]  # the normalized text embedded for each item
     columns: AttributeColumns
     vectors: np.ndarray | None  # float32 unit rows; None when ``ann`` holds them
     ann: AnnIndex | None = None
+    _postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def rows_of(self, ids: Sequence[str]) -> np.ndarray:
+        """Rows of ``ids`` in this segment (-1 where absent), without a per-item dictionary."""
+        if not len(self.ids) or not len(ids):
+            return np.full(len(ids), -1, dtype=np.int64)
+        wanted = np.asarray(list(ids), dtype=self.ids.dtype if len(self.ids) else str)
+        rows = np.searchsorted(self.ids, wanted)
+        rows = np.minimum(rows, len(self.ids) - 1)
+        return np.where(self.ids[rows] == wanted, rows, -1).astype(np.int64)
+
+    def postings(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows grouped by the codes of categorical attribute ``name`` (rows, start per code),
+        built once per segment: a base's is shared by every snapshot made from it."""
+        if name not in self._postings:
+            codes = self.columns[name].codes
+            order = np.argsort(codes, kind="stable")
+            starts = np.searchsorted(codes[order], np.arange(len(self.columns[name].values) + 1))
+            self._postings[name] = (order, starts)
+        return self._postings[name]
 
     @classmethod
     def build(
@@ -42,16 +62,21 @@ class Segment:
         vectors: np.ndarray,
         ann_min_items: int | None = None,
     ) -> Segment:
-        """A segment of these items; with ``ann_min_items`` and at least that many items, the
-        vectors go into an ANN index."""
+        """A segment of these items (sorted by id); with ``ann_min_items`` and at least that many
+        items, the vectors go into an ANN index."""
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         if matrix.ndim != 2 or len(matrix) != len(ids):
             raise ValueError(f"{len(ids)} items but vectors of shape {matrix.shape}")
+        order = np.argsort(np.asarray(list(ids), dtype=str), kind="stable")
+        ids = [ids[i] for i in order]
+        texts = [texts[i] for i in order]
+        attributes = [attributes[i] for i in order]
+        matrix = matrix[order]
         ann = None
         if ann_min_items is not None and len(ids) >= ann_min_items:
             ann = AnnIndex.build(matrix)
         return cls(
-            np.asarray(list(ids), dtype=object),
+            np.asarray(list(ids), dtype=str),
             list(texts),
             AttributeColumns.build(attributes),
             None if ann else matrix,
@@ -95,4 +120,4 @@ class Segment:
         if ann is None:
             vectors = np.frombuffer(parts["vectors"], dtype=np.float16).astype(np.float32)
             vectors = vectors.reshape(len(ids), dim)
-        return cls(np.asarray(ids, dtype=object), texts, columns, vectors, ann)
+        return cls(np.asarray(ids, dtype=str), texts, columns, vectors, ann)

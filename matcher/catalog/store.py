@@ -172,6 +172,10 @@ class RedisCatalog:
             matrix[i] = _vector(vectors[cid], self.dim, cid)
         return stored, matrix
 
+    def count(self) -> int:
+        """Items stored (one HLEN)."""
+        return int(self.client.hlen(self.digests_key))
+
     def log_length(self) -> int:
         return int(self.client.xlen(self.log_key))
 
@@ -246,14 +250,15 @@ class RedisCatalog:
         if gone:
             for key in (self.items_key, self.vectors_key, self.digests_key):
                 pipe.hdel(key, *gone)
-        if upserts:
-            half = np.asarray(vectors, dtype=np.float16)
-            pipe.hset(self.items_key, mapping={it.catalog_id: it.to_json() for it in upserts})
+        half = np.asarray(vectors, dtype=np.float16)
+        for start in range(0, len(upserts), 10_000):  # bounded commands, however large the load
+            chunk = upserts[start : start + 10_000]
+            pipe.hset(self.items_key, mapping={it.catalog_id: it.to_json() for it in chunk})
             pipe.hset(
                 self.vectors_key,
-                mapping={it.catalog_id: half[i].tobytes() for i, it in enumerate(upserts)},
+                mapping={it.catalog_id: half[start + i].tobytes() for i, it in enumerate(chunk)},
             )
-            pipe.hset(self.digests_key, mapping={it.catalog_id: it.digest for it in upserts})
+            pipe.hset(self.digests_key, mapping={it.catalog_id: it.digest for it in chunk})
 
     def _transact(self, write: Any, need_head: bool) -> int:
         """Run ``write(pipe, head)`` in MULTI under WATCH of the head; retry if it moved."""

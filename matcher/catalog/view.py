@@ -64,7 +64,6 @@ class LiveCatalog:
         self._refreshed_at: float | None = None
         self._stream_id = "-"
         self._delta: dict[str, tuple[StoredItem, np.ndarray] | None] = {}
-        self._base_rows: dict[str, int] | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -164,7 +163,6 @@ class LiveCatalog:
     def _reset(self) -> None:
         self._stream_id = "-"
         self._delta = {}
-        self._base_rows = None
 
     def _apply(self, changes: list[Change]) -> None:
         """Fold log entries into the delta and swap in the snapshot that results."""
@@ -181,9 +179,8 @@ class LiveCatalog:
                 self._delta[cid] = fetched[cid]
         self._stream_id = changes[-1].stream_id
         base = index.base
-        if self._base_rows is None:
-            self._base_rows = {cid: i for i, cid in enumerate(base.ids.tolist())}
-        dead = [self._base_rows[c] for c in self._delta if c in self._base_rows]
+        dead = base.rows_of(list(self._delta))
+        dead = dead[dead >= 0]
         live = [(cid, v) for cid, v in self._delta.items() if v is not None]
         delta = Segment.build(
             [cid for cid, _ in live],
@@ -191,11 +188,11 @@ class LiveCatalog:
             [v[0].attributes for _, v in live],
             np.vstack([v[1] for _, v in live]) if live else np.zeros((0, self.store.dim)),
         )
-        self._index = CatalogIndex(
-            base, delta, np.asarray(dead, dtype=np.int64), changes[-1].version, index.load_id
-        )
+        self._index = CatalogIndex(base, delta, dead, changes[-1].version, index.load_id)
 
     def _warm(self) -> None:
         """Build what the batch path would otherwise build on first use."""
         if self._index is not None:
-            _ = self._index.columns, self._index.ids
+            _ = self._index.columns
+            if not self._index.exact:
+                self._index.base.postings("model")  # what blocking on the model signature reads

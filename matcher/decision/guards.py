@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -94,10 +95,13 @@ class ColorGuard(Guard):
     def mask(self, offer: Attributes, column: Categories) -> np.ndarray | None:
         if not offer.color:
             return None
-        fits = np.array(
-            [colors_compatible(offer.color, c) for c in column.values] + [True], dtype=bool
-        )
-        return fits[column.codes]  # UNKNOWN (-1) picks the trailing True: unknown colour fits
+        return _fits(offer.color, column.values)[column.codes]
+
+
+@lru_cache(maxsize=4096)
+def _fits(color: str, values: tuple[str, ...]) -> np.ndarray:
+    """Which of ``values`` fit ``color``, then True for UNKNOWN (-1 picks the last entry)."""
+    return np.array([colors_compatible(color, c) for c in values] + [True], dtype=bool)
 
 
 GUARDS: dict[str, Guard] = {

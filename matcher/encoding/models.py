@@ -98,7 +98,8 @@ def fingerprint(resolved: str, label: str | None = None) -> str:
         return f"{name}-hub"
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        if file.name in {MATCHER_META, "README.md"} or "__pycache__" in file.parts:
+        parts = file.relative_to(path).parts
+        if file.name in {MATCHER_META, "README.md"} or {"__pycache__", "onnx"} & set(parts[:-1]):
             continue
         digest.update(str(file.relative_to(path)).encode())
         with file.open("rb") as fh:

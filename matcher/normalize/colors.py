@@ -7,6 +7,7 @@ these as far apart, so colours are resolved here and compared as word sets (see 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Base colour words: a colour name is known when it ends in one of these (or is one).
 # fmt: off
@@ -209,6 +210,7 @@ def _trailing_latin(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+@lru_cache(maxsize=65536)
 def compatible(a: str | None, b: str | None) -> bool:
     """Whether two colours can name the same product variant.
 

@@ -4,6 +4,7 @@
 - :mod:`streams.cli.catalog`: ``catalog load``, ``catalog delete``
 - :mod:`streams.cli.offline`: ``match``
 - :mod:`streams.cli.lab`: ``generate``, ``train``, ``train-reranker``, ``eval``
+- :mod:`streams.cli.bench`: ``bench``
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from streams.cli import catalog, lab, offline, service
+from streams.cli import bench, catalog, lab, offline, service
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="matcher", description="Match supplier offers to a catalog."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (service, catalog, offline, lab):
+    for group in (service, catalog, offline, lab, bench):
         group.register(sub)
     return parser
 

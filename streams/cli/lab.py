@@ -67,16 +67,16 @@ def train_reranker(args: argparse.Namespace) -> int:
 def evaluate(args: argparse.Namespace) -> int:
     import sys
 
-    from matcher.encoding import Encoder
+    from matcher.encoding import load_encoder
     from matcher.lab.evaluation.config import EvalConfig
 
     cfg = config_from(EvalConfig, args)
     if not cfg.pairs and not (cfg.catalog and cfg.offers):
         print("matcher eval: give --pairs, or --catalog and --offers", file=sys.stderr)
         return 2
-    enc = Encoder(cfg.model, batch_size=cfg.batch_size)
+    enc = load_encoder(cfg.model, batch_size=cfg.batch_size)
     if cfg.max_seq_length:
-        enc.model.max_seq_length = cfg.max_seq_length
+        enc.max_seq_length = cfg.max_seq_length
     return _pairs(cfg, enc) if cfg.pairs else _offers(cfg, enc)
 
 

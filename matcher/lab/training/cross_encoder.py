@@ -17,7 +17,7 @@ import numpy as np
 
 from matcher.decision import Band
 from matcher.decision.second_stage import RERANK_META, Reranker, combine
-from matcher.encoding import Encoder, models
+from matcher.encoding import Encoder, load_encoder, models
 from matcher.lab import metrics
 from matcher.lab.evaluation.pair_eval import cosines
 from matcher.lab.pairs import Pairs, read_pairs
@@ -80,9 +80,9 @@ def train_reranker(cfg: RerankConfig) -> dict[str, object]:
     model.save_pretrained(str(out))
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
 
-    encoder = Encoder(cfg.bi_encoder)
+    encoder = load_encoder(cfg.bi_encoder)
     if cfg.bi_max_seq_length:
-        encoder.model.max_seq_length = cfg.bi_max_seq_length
+        encoder.max_seq_length = cfg.bi_max_seq_length
     band, f1, bi = calibrate(encoder, Reranker(str(out)), valid)
     meta = {
         "band": asdict(band),

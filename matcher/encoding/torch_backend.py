@@ -1,4 +1,4 @@
-"""The bi-encoder: texts in, unit-length float32 vectors out, one model call per batch."""
+"""The torch backend: a sentence-transformers model, exactly as trained."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from matcher.encoding import models
-from matcher.normalize import NORMALIZER_VERSION
+from matcher.encoding.base import fingerprint
 
 
-class Encoder:
-    """A sentence-transformers model and the fingerprint its vectors are stored under.
+class TorchEncoder:
+    """A sentence-transformers model; its ``encode`` sorts a call's texts by length itself."""
 
-    ``batch_size`` is the model's own batch (how many texts one forward pass takes), which is
-    not the Kafka micro-batch: a micro-batch of 256 offers is encoded in model batches of 64.
-    """
+    backend = "torch"
 
     def __init__(
         self,
@@ -30,10 +28,7 @@ class Encoder:
         self.path = models.resolve(model, cache_dir)
         self.model = SentenceTransformer(self.path, device=device)
         self.batch_size = batch_size
-        # The normalizer's version is part of the fingerprint: the catalog's vectors in Redis
-        # embed normalized text, so a new text form means new vectors.
-        label = model.rstrip("/").split("/")[-1]
-        self.fingerprint = f"{models.fingerprint(self.path, label)}-n{NORMALIZER_VERSION}"
+        self.fingerprint = fingerprint(self.path, model, self.backend)
         get_dim = (
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
@@ -41,8 +36,15 @@ class Encoder:
         dim = get_dim()
         self.dim = int(dim) if dim else int(self.encode(["probe"]).shape[1])
 
+    @property
+    def max_seq_length(self) -> int:
+        return int(self.model.max_seq_length or 0)
+
+    @max_seq_length.setter
+    def max_seq_length(self, value: int) -> None:
+        self.model.max_seq_length = value
+
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """Embed texts; rows are L2-normalised so a dot product is the cosine."""
         if not texts:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
         vectors = self.model.encode(

@@ -1,0 +1,395 @@
+"""``matcher bench``: throughput and catalog scale, measured in one run on this machine.
+
+Stream: per backend, a real ``matcher run`` process on embedded servers matches offers that were
+published beforehand; offers/s in steady state (from the 10 % mark to the last result) is set
+against the raw encoder on exactly the texts the service embedded, in the same run. Then the same
+offers are sent again with new ids (a re-sent price list) and measured the same way. Decisions
+are compared across backends, and the generated phone test split is evaluated per backend.
+
+Catalog scale (``--catalog-size N``): N items with random unit vectors are written to Redis; a
+fresh process hydrates them, matches batches of 64 offers (batch time against the encode of the
+same 64), receives a 100-item update while it keeps matching, and reports its peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from streams.settings import Settings, to_env
+
+
+def _child(cfg: Settings, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **to_env(cfg), "HF_HUB_OFFLINE": "1"}
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "run"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+async def _timed_results(
+    cfg: Settings, ids: set[str], timeout_s: float
+) -> tuple[dict[str, Any], float]:
+    """Results for ``ids`` and steady-state offers/s (from the 10 % mark to the last one)."""
+    from aiokafka import AIOKafkaConsumer
+
+    reader = AIOKafkaConsumer(
+        cfg.output_topic, bootstrap_servers=cfg.kafka_bootstrap, auto_offset_reset="earliest"
+    )
+    await reader.start()
+    got: dict[str, Any] = {}
+    marks: list[float] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while len(got) < len(ids) and time.monotonic() < deadline:
+            for records in (await reader.getmany(timeout_ms=100)).values():
+                for r in records:
+                    event = json.loads(r.value)
+                    if event["offer_id"] in ids and event["offer_id"] not in got:
+                        got[event["offer_id"]] = event
+                        marks.append(time.monotonic())
+    finally:
+        await reader.stop()
+    if len(got) < len(ids):
+        raise TimeoutError(f"only {len(got)} of {len(ids)} results in {timeout_s}s")
+    # Results come in bursts (a batch at a time): count only what arrived after the 10 % mark.
+    start = marks[len(marks) // 10]
+    after = sum(1 for m in marks if m > start)
+    return got, after / max(1e-9, marks[-1] - start)
+
+
+def _normalized(offer: dict[str, Any]) -> Any:
+    from matcher.normalize import normalize
+
+    return normalize(str(offer["title"]), offer.get("attributes") or {})
+
+
+def _raw_rates(cfg: Settings, texts: list[str]) -> dict[int, float]:
+    """The model alone on ``texts`` (sentence-transformers ``encode``, or the ONNX session; no
+    cache), at batch 64 and at the service's model batch: texts per second."""
+    from matcher.encoding import load_encoder
+
+    out = {}
+    for batch in sorted({64, cfg.encode_batch_size}):
+        encoder = load_encoder(cfg.model, cfg.backend, batch_size=batch)
+        encoder.encode(texts[:64])
+        start = time.perf_counter()
+        encoder.encode(texts)
+        out[batch] = len(texts) / (time.perf_counter() - start)
+    return out
+
+
+async def stream(cfg: Settings, work: Path, offers: list[dict[str, Any]]) -> dict[str, Any]:
+    """One backend: first pass, repeat pass, and the raw encoder on the same texts (measured
+    before and after the stream; the faster of the two, so the ratio errs against the stream)."""
+    from matcher.catalog import read_catalog
+    from matcher.catalog.ingest import load
+    from streams.components import build_encoder, build_store
+    from streams.demo import offer_payload, produce
+    from streams.topics import ensure_topics
+
+    await ensure_topics(cfg)
+    encoder = build_encoder(cfg)
+    load(read_catalog(work / "catalog.jsonl"), encoder, build_store(cfg, encoder), progress=False)
+    del encoder
+    texts = [n.text for n in map(_normalized, offers)]
+    raw_before = _raw_rates(cfg, texts)
+    first = [dict(o, offer_id=f"{cfg.backend}-1-{i}") for i, o in enumerate(offers)]
+    again = [dict(o, offer_id=f"{cfg.backend}-2-{i}") for i, o in enumerate(offers)]
+    await produce(
+        cfg.kafka_bootstrap,
+        cfg.input_topic,
+        [(o["offer_id"].encode(), offer_payload(o)) for o in first],
+    )
+    proc = _child(cfg, work / f"run-{cfg.backend}.log")
+    try:
+        results, rate = await _timed_results(cfg, {o["offer_id"] for o in first}, 1800)
+        await produce(
+            cfg.kafka_bootstrap,
+            cfg.input_topic,
+            [(o["offer_id"].encode(), offer_payload(o)) for o in again],
+        )
+        _, repeat = await _timed_results(cfg, {o["offer_id"] for o in again}, 600)
+    finally:
+        _stop(proc)
+    assert texts == [results[o["offer_id"]]["normalized"] for o in first]  # what it embedded
+    raw_after = _raw_rates(cfg, texts)
+    raw = {b: max(raw_before[b], raw_after[b]) for b in raw_before}
+    same = raw[cfg.encode_batch_size]
+    decisions = {
+        o["title"]: (results[o["offer_id"]]["decision"], results[o["offer_id"]]["catalog_id"])
+        for o in first
+    }
+    return {
+        "backend": cfg.backend,
+        "micro_batch": cfg.batch_size,
+        "model_batch": cfg.encode_batch_size,
+        "stream_offers_per_s": round(rate, 1),
+        "raw_encode_per_s_batch_64": round(raw[64], 1),
+        "stream_over_raw_batch_64": round(rate / raw[64], 3),
+        "raw_encode_per_s_same_batch": round(same, 1),
+        "stream_over_raw_same_batch": round(rate / same, 3),
+        "repeat_offers_per_s": round(repeat, 1),
+        "repeat_over_first": round(repeat / rate, 2),
+        "_decisions": decisions,
+    }
+
+
+def quality(cfg: Settings, work: Path) -> dict[str, float]:
+    """Generated phone test split: P/R/F1 with guards, threshold calibrated on valid offers."""
+    from matcher.encoding import load_encoder
+    from matcher.lab.evaluation.offer_eval import evaluate
+
+    encoder = load_encoder(cfg.model, cfg.backend, batch_size=cfg.encode_batch_size)
+    rows = evaluate(
+        encoder, work / "catalog.jsonl", work / "offers_test.jsonl", work / "offers_valid.jsonl"
+    )
+    m = rows["guards"]
+    return {"precision": round(m.precision, 4), "recall": round(m.recall, 4), "f1": round(m.f1, 4)}
+
+
+async def run_streams(
+    backends: list[str], n_offers: int, batch_size: int, encode_batch_size: int = 64
+) -> dict[str, Any]:
+    from matcher.lab.datagen import build_market, write
+    from streams.embedded import embedded
+
+    work = Path(tempfile.mkdtemp(prefix="matcher-bench-"))
+    market = build_market(seed=42)
+    write(market, work)
+    pool = [o for split in ("test", "valid", "train") for o in market.offers[split]]
+    offers = [dict(pool[i % len(pool)]) for i in range(n_offers)]
+    rows = []
+    with embedded() as env:
+        for backend in backends:
+            cfg = Settings(
+                kafka_bootstrap=env.bootstrap,
+                redis_url=env.redis_url,
+                backend=backend,
+                batch_size=batch_size,
+                encode_batch_size=encode_batch_size,
+                input_topic=f"bench-{backend}",
+                output_topic=f"bench-{backend}.out",
+                dlq_topic=f"bench-{backend}.dlq",
+                group_id=f"bench-{backend}",
+            )
+            row = await stream(cfg, work, offers)
+            row.update(quality(cfg, work))
+            rows.append(row)
+    base = rows[0]
+    for row in rows:
+        same = sum(row["_decisions"][t] == base["_decisions"][t] for t in base["_decisions"])
+        row["same_decisions_as_" + base["backend"]] = round(same / len(base["_decisions"]), 4)
+        row["stream_over_" + base["backend"]] = round(
+            row["stream_offers_per_s"] / base["stream_offers_per_s"], 2
+        )
+    for row in rows:
+        del row["_decisions"]
+    return {"offers": n_offers, "streams": rows}
+
+
+# -- catalog scale -------------------------------------------------------------------------
+
+
+def _synthetic(n: int, dim: int, seed: int = 0) -> tuple[list[Any], np.ndarray]:
+    """``n`` items in the phone style with random unit vectors (embedding a million titles
+    would take hours on this machine; hydration, search and memory do not depend on that)."""
+    from matcher.catalog.store import StoredItem
+    from matcher.normalize import Attributes
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((n, dim), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    brands = ["xiaomi", "samsung", "apple", "realme", "honor", "tecno", "infinix", "vivo"]
+    colors = ["black", "white", "green", "blue", "gray", "gold"]
+    items = []
+    for i in range(n):
+        brand, ram, rom = brands[i % 8], (4, 6, 8, 12)[i % 4], (64, 128, 256, 512)[(i // 4) % 4]
+        model = f"m{i // 96}"
+        color = colors[(i // 16) % 6]
+        text = f"{brand} {model} {ram}/{rom}gb | color: {color}, ram: {ram}, rom: {rom}gb"
+        attrs = Attributes(color=color, ram=ram, rom=rom, model=model, brand=brand)
+        items.append(StoredItem(f"sku-{i:07d}", text, attrs, f"d{i}"))
+    return items, vectors
+
+
+def write_synthetic(cfg: Settings, n: int, dim: int) -> float:
+    """Load ``n`` synthetic items as one base snapshot; seconds taken (not a target)."""
+    from matcher.catalog.ingest import write
+    from matcher.catalog.store import RedisCatalog
+    from streams.security import redis_client
+
+    items, vectors = _synthetic(n, dim)
+    store = RedisCatalog(redis_client(cfg), cfg.redis_prefix, "synthetic", dim)
+    start = time.perf_counter()
+    write(store, items, vectors, ann_min_items=cfg.ann_min_items)
+    return time.perf_counter() - start
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (``VmHWM``; getrusage's maxrss would include the
+    parent's memory at fork time)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
+    """Run in a fresh process: hydrate, match, take an update while matching; peak RSS."""
+    from matcher.catalog import LiveCatalog
+    from matcher.catalog.store import RedisCatalog
+    from matcher.decision import Decider, DecisionConfig
+    from matcher.events import Offer
+    from matcher.pipeline import MatchPipeline
+    from streams.components import build_encoder
+    from streams.security import redis_client
+
+    cfg = Settings.model_validate_json(cfg_json)
+    encoder = build_encoder(cfg.model_copy(update={"vector_cache_size": 0}))
+    store = RedisCatalog(redis_client(cfg), cfg.redis_prefix, "synthetic", encoder.dim)
+    view = LiveCatalog(store, refresh_s=0.2, max_staleness_s=60)
+    start = time.perf_counter()
+    view.refresh()
+    hydration = time.perf_counter() - start
+    rss_hydrated = _peak_rss_mb()
+    pipeline = MatchPipeline(encoder, view.current, Decider(DecisionConfig(threshold=0.5)))
+    titles = [f"samsung m{i} 8/128gb black" for i in range(0, 10_000, 37)]
+    batches = [
+        [Offer(offer_id=f"o{k}-{j}", title=t) for j, t in enumerate(titles[k * 64 : (k + 1) * 64])]
+        for k in range(4)
+    ]
+    batch_s, encode_s = [], []
+    for batch in batches:
+        t0 = time.perf_counter()
+        pipeline.match(batch)
+        batch_s.append(time.perf_counter() - t0)
+        prepared = [pipeline.prepare(o) for o in batch]
+        t0 = time.perf_counter()
+        encoder.encode([p.normalized.text for p in prepared])
+        encode_s.append(time.perf_counter() - t0)
+    # An update of 100 items, written by another process (the loader), while matching goes on.
+    view.start()
+    during: list[float] = []
+    stop = threading.Event()
+
+    def keep_matching() -> None:
+        k = 0
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            pipeline.match(batches[k % len(batches)])
+            during.append(time.perf_counter() - t0)
+            k += 1
+
+    worker = threading.Thread(target=keep_matching)
+    worker.start()
+    time.sleep(1.0)
+    before = view.status().version
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "streams.bench", "--update", cfg.model_dump_json()],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    t0 = time.perf_counter()
+    while view.status().version == before and time.perf_counter() - t0 < 120:
+        time.sleep(0.01)
+    seen_at = time.time()
+    time.sleep(1.0)
+    stop.set()
+    worker.join()
+    view.stop()
+    out, _ = loader.communicate(timeout=60)
+    visible = seen_at - json.loads(out.strip().splitlines()[-1])["written_at"]
+    return {
+        "catalog_items": n,
+        "ann": not view.current().exact,
+        "hydration_s": round(hydration, 2),
+        "batch_s": round(float(np.median(batch_s)), 3),
+        "encode_s": round(float(np.median(encode_s)), 3),
+        "batch_over_encode": round(float(np.median(batch_s) / np.median(encode_s)), 2),
+        "update_visible_s": round(visible, 2),
+        "batches_during_update": len(during),
+        "slowest_batch_during_update_s": round(max(during), 3) if during else None,
+        "peak_rss_after_hydration_mb": round(rss_hydrated),
+        "peak_rss_mb": round(_peak_rss_mb()),
+    }
+
+
+def run_scale(sizes: list[int], backend: str) -> list[dict[str, Any]]:
+    from streams.embedded import start_redis
+
+    out = []
+    for n in sizes:
+        store = start_redis()
+        try:
+            cfg = Settings(redis_url=f"redis://127.0.0.1:{store.port}/0", backend=backend)
+            loaded = write_synthetic(cfg, n, 384)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "streams.bench",
+                    "--scale-child",
+                    cfg.model_dump_json(),
+                    str(n),
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                check=False,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr[-3000:])
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            row["load_s"] = round(loaded, 1)
+            out.append(row)
+        finally:
+            store.stop()
+    return out
+
+
+def write_update(cfg_json: str) -> None:
+    """The loader's side of the update: 100 new items, as one change; prints when it landed."""
+    from matcher.catalog.ingest import write
+    from matcher.catalog.store import RedisCatalog
+    from streams.security import redis_client
+
+    cfg = Settings.model_validate_json(cfg_json)
+    items, vectors = _synthetic(100, 384, seed=1)
+    items = [type(it)(f"new-{i}", it.text, it.attributes, f"n{i}") for i, it in enumerate(items)]
+    store = RedisCatalog(redis_client(cfg), cfg.redis_prefix, "synthetic", 384)
+    write(store, items, vectors, ann_min_items=cfg.ann_min_items)
+    print(json.dumps({"written_at": time.time()}))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--scale-child"]:
+    print(json.dumps(scale_child(sys.argv[2], int(sys.argv[3]))))
+elif __name__ == "__main__" and sys.argv[1:2] == ["--update"]:
+    write_update(sys.argv[2])
