@@ -8,7 +8,7 @@ TORCH ?= torch==2.13.0
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: install demo test test-unit lint clean soak
+.PHONY: install demo test test-unit lint clean soak asyncapi image-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +31,23 @@ test-unit: install  # no broker, no Redis, no training: seconds
 lint: install
 	$(VENV)/bin/ruff check matcher streams tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/yamllint -c .yamllint.yaml deploy/
+	$(VENV)/bin/kubernetes-validate --strict deploy/k8s/*.yaml
 
 # Faults over a long run (not part of `make test`): 100k offers, consumers SIGKILLed every 30 s,
 # a Redis restart; prints lost (must be 0) and duplicate counts.
 SOAK_OFFERS ?= 100000
 soak: install
 	$(PY) -m tests.soak --offers $(SOAK_OFFERS)
+
+# The AsyncAPI document of the three topics (a test checks the committed one is current).
+asyncapi: install
+	$(VENV)/bin/faststream docs gen streams.main:app --out docs/asyncapi.json
+
+# Build the image here with podman and run it against the embedded servers (not in `make test`).
+image-check: install
+	PY=$(PY) bash deploy/image-check.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

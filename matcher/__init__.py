@@ -6,4 +6,4 @@ extra): training, evaluation and the synthetic data generator; it imports the co
 other way round. Nothing here imports Kafka; ``streams`` wires this library to a broker.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

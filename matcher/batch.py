@@ -82,6 +82,8 @@ class Output:
     error_class: str | None = None  # dead letters: why
     decision: str | None = None  # results: match / no_match
     reason: str | None = None  # results: the reason
+    partition: int | None = None  # where the event came from (for logs)
+    offset: int | None = None
 
 
 class SystemicFailure(RuntimeError):
@@ -92,6 +94,8 @@ class Matching(Protocol):
     """What the batch path needs of a pipeline (:class:`~matcher.pipeline.MatchPipeline`)."""
 
     def catalog(self) -> CatalogIndex: ...
+
+    def observe(self, stage: str, seconds: float) -> None: ...
 
     def prepare(self, offer: Offer) -> Prepared: ...
 
@@ -119,6 +123,7 @@ class BatchMatcher:
         """Outputs for ``records``: dead letters, then results in input order."""
         out: list[Output] = []
         ready: list[tuple[Record, Prepared]] = []
+        started = time.perf_counter()
         for record in records:
             try:
                 ready.append((record, self._prepare(record)))
@@ -126,6 +131,7 @@ class BatchMatcher:
                 out.append(dead(record, exc.kind, str(exc)))
             except Exception as exc:  # the normalizer broke on this one event
                 out.append(dead(record, PROCESSING_ERROR, _describe(exc)))
+        self.pipeline.observe("normalize", time.perf_counter() - started)
         if not ready:
             return out
         index = self.pipeline.catalog()  # unreachable or missing: raised, the caller waits
@@ -174,7 +180,14 @@ class BatchMatcher:
         except Exception as exc:
             return dead(record, PROCESSING_ERROR, f"result not serializable: {_describe(exc)}")
         return Output(
-            "result", result.offer_id.encode("utf-8"), body, None, result.decision, result.reason
+            "result",
+            result.offer_id.encode("utf-8"),
+            body,
+            None,
+            result.decision,
+            result.reason,
+            record.partition,
+            record.offset,
         )
 
 
@@ -197,7 +210,10 @@ def dead(record: Record, error_class: str, message: str) -> Output:
         source_partition=record.partition,
         source_offset=record.offset,
     )
-    return Output("dead", record.key, letter.model_dump_json().encode("utf-8"), error_class)
+    body = letter.model_dump_json().encode("utf-8")
+    return Output(
+        "dead", record.key, body, error_class, None, None, record.partition, record.offset
+    )
 
 
 def _text(raw: bytes, truncated: bool) -> str | None:

@@ -7,6 +7,7 @@ so one offer that breaks the normalizer is isolated before the batch's single mo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,11 +33,16 @@ class MatchPipeline:
     """Matches batches of offers against whatever catalog ``catalog()`` returns now."""
 
     def __init__(
-        self, encoder: Encoder, catalog: Callable[[], CatalogIndex], decider: Decider
+        self,
+        encoder: Encoder,
+        catalog: Callable[[], CatalogIndex],
+        decider: Decider,
+        observe: Callable[[str, float], None] | None = None,
     ) -> None:
         self.encoder = encoder
         self.catalog = catalog
         self.decider = decider
+        self.observe = observe or (lambda stage, seconds: None)  # stage timings, for metrics
 
     def prepare(self, offer: Offer) -> Prepared:
         attributes = tuple(sorted(offer.attributes.items())) if offer.attributes else ()
@@ -56,8 +62,15 @@ class MatchPipeline:
         texts = [p.normalized.text for p in items]
         attrs = [p.normalized.attributes for p in items]
         pools = None if index.exact else [blocking_pool(a, index) for a in attrs]
-        candidates = index.search(self.encoder.encode(texts), pools)
+        t0 = time.perf_counter()
+        vectors = self.encoder.encode(texts)
+        t1 = time.perf_counter()
+        candidates = index.search(vectors, pools)
+        t2 = time.perf_counter()
         decisions = self.decider.decide(index, attrs, texts, candidates)
+        t3 = time.perf_counter()
+        for stage, seconds in (("encode", t1 - t0), ("search", t2 - t1), ("decide", t3 - t2)):
+            self.observe(stage, seconds)
         now = datetime.now(timezone.utc)
         return [
             _result(p.offer, text, decision, self.encoder.fingerprint, index.version, now)

@@ -11,17 +11,24 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from faststream import AckPolicy, Context, ContextRepo, FastStream
+from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.specification import AsyncAPI
 
+from matcher import __version__
 from matcher.batch import Output
+from matcher.encoding import CachedEncoder
 from matcher.events import DeadLetter, MatchResult, Offer
 from streams.components import Matcher, build_matcher
 from streams.health import Backoff
+from streams.http import routes as http_routes
+from streams.metrics import Metrics
 from streams.processor import BatchProcessor
 from streams.security import kafka_security
 from streams.settings import Settings, get_settings
@@ -42,7 +49,7 @@ def _raw_records(msg: Any) -> Any:
 class MatcherApp:
     """The FastStream app with the parts a caller may want to watch."""
 
-    app: FastStream
+    app: FastStream | AsgiFastStream
     broker: KafkaBroker
 
     @property
@@ -54,16 +61,51 @@ class MatcherApp:
         return processor
 
 
-def build_app(settings: Settings | None = None, matcher: Matcher | None = None) -> MatcherApp:
-    """The app for ``settings``; ``matcher`` (model + Redis catalog) is built at start-up if None."""
+def build_app(
+    settings: Settings | None = None, matcher: Matcher | None = None, http: bool | None = None
+) -> MatcherApp:
+    """The app for ``settings``; ``matcher`` (model + Redis catalog) is built at start-up if None.
+
+    With ``http`` (default: ``MATCHER_HTTP_PORT`` is not 0) it is an ASGI app that also serves
+    ``/healthz``, ``/readyz``, ``/metrics`` and the AsyncAPI document at ``/docs``.
+    """
     cfg = settings or get_settings()
+    metrics = Metrics()
     broker = KafkaBroker(
         cfg.kafka_bootstrap,
         graceful_timeout=cfg.graceful_timeout_s,
         acks="all",  # a result counts as published once every in-sync replica has it
         security=kafka_security(cfg),
+        logger=log,  # one format for every line (JSON with MATCHER_LOG_FORMAT=json)
+        middlewares=[
+            KafkaPrometheusMiddleware(registry=metrics.registry, app_name="offer-matcher")
+        ],
     )
-    app = FastStream(broker, logger=log)
+    spec = AsyncAPI(
+        title="offer-matcher",
+        version=__version__,
+        description="Supplier offers in, match / no-match results and dead letters out.",
+    )
+    serve_http = cfg.http_port != 0 if http is None else http
+    app: FastStream | AsgiFastStream
+    if serve_http:
+        context = ContextRepo()
+
+        def state() -> tuple[Any, Any]:
+            processor, built = context.get(PROCESSOR), context.get(MATCHER)
+            catalog = built.catalog.status() if built is not None and built.catalog else None
+            return processor, catalog
+
+        app = AsgiFastStream(
+            broker,
+            asgi_routes=http_routes(broker, state, metrics),
+            asyncapi_path="/docs",
+            logger=log,
+            context=context,
+            specification=spec,
+        )
+    else:
+        app = FastStream(broker, logger=log, specification=spec)
     # Which process produced an event: for operators, and for tests of partition sharing.
     headers = {"content-type": "application/json", "matcher-instance": instance_id()}
     results = broker.publisher(
@@ -94,7 +136,7 @@ def build_app(settings: Settings | None = None, matcher: Matcher | None = None) 
             await ensure_topics(cfg)
         except Exception as exc:  # clusters that forbid clients to create topics: use theirs
             log.warning("could not ensure topics (%s); assuming they exist", exc)
-        built = matcher or build_matcher(cfg)
+        built = matcher or build_matcher(cfg, observe=metrics.stage)
         if built.catalog is not None:
             built.catalog.start()  # hydrate and follow the catalog in the background
         context.set_global(MATCHER, built)
@@ -104,8 +146,10 @@ def build_app(settings: Settings | None = None, matcher: Matcher | None = None) 
             send,
             Backoff(cfg.retry_backoff_s, cfg.retry_backoff_max_s),
             ready=(lambda: catalog.status().ready) if catalog is not None else (lambda: True),
+            metrics=metrics,
         )
         context.set_global(PROCESSOR, processor)
+        _state_gauges(metrics, built, processor)
         log.info("matching with model %s", built.encoder.fingerprint)
 
     @app.on_shutdown
@@ -145,6 +189,39 @@ def build_app(settings: Settings | None = None, matcher: Matcher | None = None) 
         await processor.handle(records, msg.consumer)  # type: ignore[arg-type]
 
     return MatcherApp(app, broker)
+
+
+def _state_gauges(metrics: Metrics, built: Matcher, processor: BatchProcessor) -> None:
+    """Gauges read from the process state at scrape time: catalog, pause, cache."""
+    gauges: list[tuple[Any, Callable[[], float]]] = [
+        (metrics.paused, lambda: 1.0 if processor.health.paused else 0.0)
+    ]
+    if built.catalog is not None:
+        status = built.catalog.status
+        gauges += [
+            (metrics.catalog_version, lambda: float(status().version)),
+            (metrics.catalog_items, lambda: float(status().items)),
+            (metrics.catalog_age, lambda: status().seconds_since_refresh or 0.0),
+        ]
+    metrics.read_on_scrape(gauges)
+    encoder = built.encoder
+    if isinstance(encoder, CachedEncoder):
+        hits, misses = metrics.cache.labels("hit"), metrics.cache.labels("miss")
+        counts = {"hit": 0, "miss": 0}
+
+        def follow(stage: str, seconds: float) -> None:  # counters move with each encode
+            if stage == "encode":
+                hits.inc(encoder.hits - counts["hit"])
+                misses.inc(encoder.misses - counts["miss"])
+                counts.update(hit=encoder.hits, miss=encoder.misses)
+
+        previous = built.pipeline.observe
+
+        def observe(stage: str, seconds: float) -> None:
+            previous(stage, seconds)
+            follow(stage, seconds)
+
+        built.pipeline.observe = observe
 
 
 def instance_id() -> str:

@@ -6,6 +6,7 @@ all build their matcher here, so they run the same model, catalog namespace and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,10 @@ def decision_config(settings: Settings, encoder: Encoder) -> DecisionConfig:
 
 
 def build_matcher(
-    settings: Settings, encoder: Encoder | None = None, catalog_file: str | Path | None = None
+    settings: Settings,
+    encoder: Encoder | None = None,
+    catalog_file: str | Path | None = None,
+    observe: Callable[[str, float], None] | None = None,
 ) -> Matcher:
     """The matcher for ``settings``: its catalog is the Redis one, or ``catalog_file`` embedded
     in memory (offline use, no Redis)."""
@@ -72,7 +76,7 @@ def build_matcher(
     live = None
     if catalog_file is not None:
         index = build_index(read_catalog(catalog_file), enc)
-        pipeline = MatchPipeline(enc, lambda: index, decider)
+        pipeline = MatchPipeline(enc, lambda: index, decider, observe)
     else:
         live = LiveCatalog(
             build_store(settings, enc),
@@ -80,7 +84,7 @@ def build_matcher(
             max_staleness_s=settings.catalog_max_staleness_s,
             allow_empty=settings.allow_empty_catalog,
         )
-        pipeline = MatchPipeline(enc, live.current, decider)
+        pipeline = MatchPipeline(enc, live.current, decider, observe)
     batch = BatchMatcher(pipeline, limits(settings))
     return Matcher(enc, decider, pipeline, batch, live)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from aiokafka.structs import OffsetAndMetadata
 
 from matcher.batch import BatchMatcher, Output
 from streams.health import Backoff, Health
+from streams.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ class Consumer(Protocol):
     def resume(self, *partitions: TopicPartition) -> None: ...
 
     def paused(self) -> set[TopicPartition]: ...
+
+    def highwater(self, partition: TopicPartition) -> int | None: ...
 
 
 @dataclass
@@ -79,11 +83,13 @@ class BatchProcessor:
         send: Send,
         backoff: Backoff,
         ready: Callable[[], bool] = lambda: True,
+        metrics: Metrics | None = None,
     ) -> None:
         self.batch = batch
         self.send = send
         self.backoff = backoff
         self.ready = ready
+        self.metrics = metrics or Metrics()
         self.stats = Stats()
         self.health = Health()
         self.closing = False
@@ -99,9 +105,13 @@ class BatchProcessor:
         if not records:
             return
         failures = self._failures
+        started = time.perf_counter()
+        self.metrics.offers.inc(len(records))
+        self.metrics.batch_size.observe(len(records))
         try:
             loop = asyncio.get_running_loop()
             outputs = await loop.run_in_executor(self._worker, self.batch.run, records)
+            self._count(outputs, records[0].topic)
             await self.drain()  # the previous batch: acknowledged and committed, or failed
             if self._failures != failures:  # it failed after this one was fetched
                 _rewind(records, consumer)
@@ -116,7 +126,7 @@ class BatchProcessor:
             self._fail(consumer, exc, records)
             return
         self._tail = asyncio.create_task(
-            self._finish(records, outputs, pending, consumer, failures)
+            self._finish(records, outputs, pending, consumer, failures, started)
         )
         if self.closing:
             await self.drain()
@@ -139,19 +149,28 @@ class BatchProcessor:
         pending: Sequence[Awaitable[Any] | None],
         consumer: Consumer,
         failures: int,
+        started: float,
     ) -> None:
         try:
             # Every broker acknowledgement before the commit.
+            t0 = time.perf_counter()
             await asyncio.gather(*(p for p in pending if p is not None))
+            t1 = time.perf_counter()
             if self._failures != failures:
                 _rewind(records, consumer)
                 return
-            await consumer.commit(_next_offsets(records))
+            offsets = _next_offsets(records)
+            await consumer.commit(offsets)
+            self.metrics.stage("publish", t1 - t0)
+            self.metrics.stage("commit", time.perf_counter() - t1)
+            self.metrics.batch_seconds.observe(time.perf_counter() - started)
+            self._lag(consumer, offsets)
         except asyncio.CancelledError:
             _rewind(records, consumer)  # shutdown gave up waiting: redelivered, not lost
             raise
         except (CommitFailedError, IllegalStateError) as exc:
             self.stats.revoked += 1
+            self.metrics.revoked.inc()
             log.warning("partitions moved to another member mid-batch (%s); not committed", exc)
             return
         except Exception as exc:
@@ -170,6 +189,7 @@ class BatchProcessor:
         """Rewind, pause every partition, and resume after a backoff once ready."""
         self._failures += 1
         self.stats.retries += 1
+        self.metrics.retries.labels(type(exc).__name__).inc()
         _rewind(records, consumer)
         reason = f"{type(exc).__name__}: {exc}"
         first = records[0]
@@ -180,11 +200,51 @@ class BatchProcessor:
             first.topic,
             first.partition,
             first.offset,
+            extra={
+                "topic": first.topic,
+                "partition": first.partition,
+                "offset": first.offset,
+                "batch": len(records),
+            },
         )
         self.health.failed(reason)
         consumer.pause(*consumer.assignment())
         if self._resumer is None or self._resumer.done():
             self._resumer = asyncio.create_task(self._resume(consumer))
+
+    def _count(self, outputs: Sequence[Output], topic: str) -> None:
+        """Results by decision and reason, dead letters by class (each logged with its source)."""
+        for o in outputs:
+            if o.kind == "result":
+                self.metrics.results.labels(o.decision, o.reason).inc()
+                continue
+            self.metrics.dead_letters.labels(o.error_class).inc()
+            log.warning(
+                "dead-lettered %s[%s]@%s: %s",
+                topic,
+                o.partition,
+                o.offset,
+                o.error_class,
+                extra={
+                    "topic": topic,
+                    "partition": o.partition,
+                    "offset": o.offset,
+                    "offer_id": o.key.decode("utf-8", "replace") if o.key else None,
+                    "error_class": o.error_class,
+                },
+            )
+
+    def _lag(self, consumer: Consumer, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        """Records behind the high watermark (fetched with the batch), per committed partition."""
+        highwater = getattr(consumer, "highwater", None)  # in-memory test consumers have none
+        if highwater is None:
+            return
+        for tp, committed in offsets.items():
+            high = highwater(tp)
+            if high is not None:
+                self.metrics.lag.labels(tp.topic, str(tp.partition)).set(
+                    max(0, high - committed.offset)
+                )
 
     async def _resume(self, consumer: Consumer) -> None:
         """After a backoff (growing while not ready), let the partitions be fetched again."""

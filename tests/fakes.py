@@ -58,6 +58,9 @@ class FakePipeline:
     def catalog(self) -> CatalogIndex:
         return self.index
 
+    def observe(self, stage: str, seconds: float) -> None:
+        pass
+
     def prepare(self, offer: Offer) -> Prepared:
         return Prepared(offer, normalize(offer.title, offer.attributes))
 

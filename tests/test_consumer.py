@@ -46,6 +46,9 @@ class FakeConsumer:
     def paused(self) -> set[TopicPartition]:
         return set(self.stopped)
 
+    def highwater(self, partition: TopicPartition) -> int | None:
+        return 100
+
     async def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
         self.commits.append(offsets)
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Sequence
 
 from streams.cli import bench, catalog, lab, offline, service
@@ -27,13 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from streams import logs
     from streams.cli.common import settings
 
-    logging.basicConfig(
-        level=settings().log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("aiokafka", "httpx", "sentence_transformers", "transformers"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    cfg = settings()
+    logs.configure(cfg.log_level, cfg.log_format)
     args = build_parser().parse_args(argv)
     return int(args.func(args))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from streams.cli.common import settings
@@ -18,16 +20,98 @@ def register(sub: Any) -> None:
     up_p = sub.add_parser("up", help="run embedded Kafka-protocol broker and Redis until Ctrl-C")
     up_p.add_argument("--kafka-port", type=int, default=None)
     up_p.add_argument("--redis-port", type=int, default=None)
+    up_p.add_argument(
+        "--detach",
+        action="store_true",
+        help="start them in the background, print the exports once ready, return "
+        '(eval "$(matcher up --detach)"); `matcher down` stops them',
+    )
+    up_p.add_argument("--env-file", type=Path, default=None, help="also write the exports here")
     up_p.set_defaults(func=up)
+    down_p = sub.add_parser("down", help="stop servers started by `matcher up --detach`")
+    down_p.set_defaults(func=down)
     demo_p = sub.add_parser("demo", help="the whole data path on embedded servers")
     demo_p.add_argument("--offers", type=int, default=400)
     demo_p.set_defaults(func=demo)
 
 
 def run(args: argparse.Namespace) -> int:
+    """The consumer; with ``MATCHER_HTTP_PORT`` (default) under uvicorn, with its endpoint."""
+    from faststream.asgi import AsgiFastStream
+
     from streams.app import build_app
 
-    asyncio.run(build_app(settings()).app.run())
+    cfg = settings()
+    app = build_app(cfg).app
+    if isinstance(app, AsgiFastStream):
+        # uvicorn shuts down gracefully on SIGTERM / SIGINT, then re-raises the signal to the
+        # handler it found: a no-op one, so a clean shutdown exits 0.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: None)
+        options = {"host": cfg.http_host, "port": cfg.http_port, "log_config": None}
+        asyncio.run(app.run(run_extra_options=options))  # type: ignore[arg-type]
+    else:
+        asyncio.run(app.run())
+    return 0
+
+
+def _state() -> Path:
+    """Where a detached ``matcher up`` keeps its pid, exports and log."""
+    from matcher.encoding.models import default_cache_dir
+
+    cfg = settings()
+    folder = (Path(cfg.cache_dir) if cfg.cache_dir else default_cache_dir()) / "up"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _detach(args: argparse.Namespace) -> int:
+    """Start ``matcher up --env-file`` in its own session; print its exports once it is ready."""
+    import subprocess
+    import sys
+
+    state = _state()
+    env_file = state / "env"
+    env_file.unlink(missing_ok=True)
+    argv = [sys.executable, "-m", "streams.cli", "up", "--env-file", str(env_file)]
+    for flag, value in (("--kafka-port", args.kafka_port), ("--redis-port", args.redis_port)):
+        if value:
+            argv += [flag, str(value)]
+    with (state / "up.log").open("ab") as log:
+        proc = subprocess.Popen(
+            argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    (state / "pid").write_text(str(proc.pid))
+    deadline = time.monotonic() + 90
+    while not env_file.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            print(f"matcher up failed; see {state / 'up.log'}", file=sys.stderr)
+            return 1
+        time.sleep(0.1)
+    print(env_file.read_text(), end="")
+    return 0
+
+
+def down(args: argparse.Namespace) -> int:
+    """Stop the servers of ``matcher up --detach`` (SIGTERM, then wait)."""
+    import os
+    import sys
+
+    pid_file = _state() / "pid"
+    pid = pid_file.read_text() if pid_file.exists() else ""
+    if not pid:
+        print("matcher down: no detached `matcher up` found", file=sys.stderr)
+        return 1
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(int(pid), signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    pid_file.unlink(missing_ok=True)
     return 0
 
 
@@ -36,12 +120,20 @@ def up(args: argparse.Namespace) -> int:
     from streams.embedded import embedded
     from streams.topics import ensure_topics
 
+    if args.detach:
+        return _detach(args)
     cfg = settings()
     with embedded(args.kafka_port, args.redis_port, cfg.tansu_bin, cfg.redis_server_bin) as env:
         asyncio.run(ensure_topics(cfg.model_copy(update={"kafka_bootstrap": env.bootstrap})))
-        print(f"export MATCHER_KAFKA_BOOTSTRAP={env.bootstrap}")
-        print(f"export MATCHER_REDIS_URL={env.redis_url}")
-        print("# servers are up; Ctrl-C stops them", flush=True)
+        exports = (
+            f"export MATCHER_KAFKA_BOOTSTRAP={env.bootstrap}\n"
+            f"export MATCHER_REDIS_URL={env.redis_url}\n"
+        )
+        print(exports + "# servers are up; Ctrl-C stops them", flush=True)
+        if args.env_file:
+            tmp = args.env_file.with_suffix(".tmp")
+            tmp.write_text(exports)
+            tmp.replace(args.env_file)  # appears whole, once the servers are ready
         stop = False
 
         def _stop(*_: object) -> None:
@@ -52,6 +144,8 @@ def up(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, _stop)
         while not stop:
             time.sleep(0.2)
+    if args.env_file:
+        args.env_file.unlink(missing_ok=True)
     return 0
 
 
