@@ -66,7 +66,7 @@ bench-phones: install
 	$(MATCHER) eval --catalog $(RUNS)/phones/catalog.jsonl --offers $(RUNS)/phones/offers_test.jsonl \
 	  --valid-offers $(RUNS)/phones/offers_valid.jsonl
 	$(MATCHER) train --train $(RUNS)/phones/pairs_train.csv --valid $(RUNS)/phones/pairs_valid.csv \
-	  --out $(RUNS)/phones-minilm --epochs 1 --normalize
+	  --out $(RUNS)/phones-minilm --epochs 1 --profile phones
 	$(MATCHER) eval --model $(RUNS)/phones-minilm --catalog $(RUNS)/phones/catalog.jsonl \
 	  --offers $(RUNS)/phones/offers_test.jsonl --valid-offers $(RUNS)/phones/offers_valid.jsonl \
 	  --write-threshold

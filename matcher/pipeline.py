@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 
 from matcher.catalog.index import CatalogIndex
 from matcher.decision import Decider, Decision
 from matcher.decision.search import blocking_pool
-from matcher.encoding import Encoder
+from matcher.encoding import Encoder, namespace
 from matcher.events import Candidate, MatchResult, Offer
-from matcher.normalize import Normalized, normalize
+from matcher.normalize import Normalized, get_profile, normalize
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,12 @@ class MatchPipeline:
         self.catalog = catalog
         self.decider = decider
         self.observe = observe or (lambda stage, seconds: None)  # stage timings, for metrics
+        self.profile = get_profile(decider.config.profile)
+        self.namespace = namespace(encoder.fingerprint, self.profile.tag)
 
     def prepare(self, offer: Offer) -> Prepared:
         attributes = tuple(sorted(offer.attributes.items())) if offer.attributes else ()
-        return Prepared(offer, _normalized(offer.title, attributes))
+        return Prepared(offer, _normalized(self.profile.name, offer.title, attributes))
 
     def match(self, offers: Sequence[Offer]) -> list[MatchResult]:
         """One result per offer, in order."""
@@ -61,11 +63,16 @@ class MatchPipeline:
         index = index if index is not None else self.catalog()
         texts = [p.normalized.text for p in items]
         attrs = [p.normalized.attributes for p in items]
+        if self.profile.catalog_brands and index.brands:
+            attrs = [
+                a if a.brand else replace(a, brand=index.brands.find(p.offer.title))
+                for p, a in zip(items, attrs, strict=True)
+            ]
         pools = None if index.exact else [blocking_pool(a, index) for a in attrs]
         t0 = time.perf_counter()
         vectors = self.encoder.encode(texts)
         t1 = time.perf_counter()
-        candidates = index.search(vectors, pools)
+        candidates = index.search(vectors, pools, texts, self.decider.config.fusion)
         t2 = time.perf_counter()
         decisions = self.decider.decide(index, attrs, texts, candidates)
         t3 = time.perf_counter()
@@ -73,15 +80,15 @@ class MatchPipeline:
             self.observe(stage, seconds)
         now = datetime.now(timezone.utc)
         return [
-            _result(p.offer, text, decision, self.encoder.fingerprint, index.version, now)
+            _result(p.offer, text, decision, self.namespace, index.version, now)
             for p, text, decision in zip(items, texts, decisions, strict=True)
         ]
 
 
 @lru_cache(maxsize=65536)
-def _normalized(title: str, attributes: tuple[tuple[str, object], ...]) -> Normalized:
+def _normalized(profile: str, title: str, attributes: tuple[tuple[str, object], ...]) -> Normalized:
     """Normalizing is pure: a re-sent price list pays for it once (values are hashable scalars)."""
-    return normalize(title, dict(attributes))
+    return normalize(title, dict(attributes), profile)
 
 
 def _result(

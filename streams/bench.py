@@ -87,7 +87,7 @@ async def _timed_results(
 def _normalized(offer: dict[str, Any]) -> Any:
     from matcher.normalize import normalize
 
-    return normalize(str(offer["title"]), offer.get("attributes") or {})
+    return normalize(str(offer["title"]), offer.get("attributes") or {}, "phones")
 
 
 def _raw_rates(cfg: Settings, texts: list[str]) -> dict[int, float]:
@@ -110,13 +110,20 @@ async def stream(cfg: Settings, work: Path, offers: list[dict[str, Any]]) -> dic
     before and after the stream; the faster of the two, so the ratio errs against the stream)."""
     from matcher.catalog import read_catalog
     from matcher.catalog.ingest import load
-    from streams.components import build_encoder, build_store
+    from streams.components import build_encoder, build_store, profile_of
     from streams.demo import offer_payload, produce
     from streams.topics import ensure_topics
 
     await ensure_topics(cfg)
     encoder = build_encoder(cfg)
-    load(read_catalog(work / "catalog.jsonl"), encoder, build_store(cfg, encoder), progress=False)
+    store = build_store(cfg, encoder)
+    load(
+        read_catalog(work / "catalog.jsonl"),
+        encoder,
+        store,
+        profile_of(cfg, encoder),
+        progress=False,
+    )
     del encoder
     texts = [n.text for n in map(_normalized, offers)]
     raw_before = _raw_rates(cfg, texts)
@@ -192,6 +199,7 @@ async def run_streams(
                 kafka_bootstrap=env.bootstrap,
                 redis_url=env.redis_url,
                 backend=backend,
+                profile="phones",
                 batch_size=batch_size,
                 encode_batch_size=encode_batch_size,
                 input_topic=f"bench-{backend}",

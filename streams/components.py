@@ -15,7 +15,8 @@ from matcher.catalog import LiveCatalog, RedisCatalog, read_catalog
 from matcher.catalog.ingest import build_index
 from matcher.decision import Decider, DecisionConfig
 from matcher.decision.second_stage import Reranker
-from matcher.encoding import Encoder, load_encoder
+from matcher.encoding import Encoder, load_encoder, namespace
+from matcher.normalize import Profile, get_profile
 from matcher.pipeline import MatchPipeline
 from matcher.validation import Limits
 from streams.security import redis_client
@@ -56,6 +57,8 @@ def decision_config(settings: Settings, encoder: Encoder) -> DecisionConfig:
     """The config saved with the model, with what the settings override."""
     return DecisionConfig.load(encoder.path).with_overrides(
         threshold=settings.threshold,
+        lexical_weight=settings.lexical_weight,
+        profile=settings.profile,
         reranker=settings.reranker,
         guards=None if settings.guards else (),
     )
@@ -75,11 +78,11 @@ def build_matcher(
     decider = Decider(config, reranker, top_k=settings.top_k)
     live = None
     if catalog_file is not None:
-        index = build_index(read_catalog(catalog_file), enc)
+        index = build_index(read_catalog(catalog_file), enc, get_profile(config.profile))
         pipeline = MatchPipeline(enc, lambda: index, decider, observe)
     else:
         live = LiveCatalog(
-            build_store(settings, enc),
+            build_store(settings, enc, config.profile),
             refresh_s=settings.catalog_refresh_s,
             max_staleness_s=settings.catalog_max_staleness_s,
             allow_empty=settings.allow_empty_catalog,
@@ -89,11 +92,20 @@ def build_matcher(
     return Matcher(enc, decider, pipeline, batch, live)
 
 
-def build_store(settings: Settings, encoder: Encoder) -> RedisCatalog:
-    """The model's catalog in Redis."""
+def build_store(settings: Settings, encoder: Encoder, profile: str | None = None) -> RedisCatalog:
+    """The catalog in Redis for this model, backend and profile (default: the configured one)."""
+    tag = get_profile(profile or decision_config(settings, encoder).profile).tag
     return RedisCatalog(
-        redis_client(settings), settings.redis_prefix, encoder.fingerprint, encoder.dim
+        redis_client(settings),
+        settings.redis_prefix,
+        namespace(encoder.fingerprint, tag),
+        encoder.dim,
     )
+
+
+def profile_of(settings: Settings, encoder: Encoder) -> Profile:
+    """The profile this deployment reads listings with."""
+    return get_profile(decision_config(settings, encoder).profile)
 
 
 def limits(settings: Settings) -> Limits:

@@ -136,10 +136,16 @@ async def run_demo(
                 "kafka_bootstrap": env.bootstrap,
                 "redis_url": env.redis_url,
                 "group_id": "demo",
+                "profile": base.profile or "phones",  # the demo market is phones
             }
         )
         built = build_matcher(cfg)
-        report = load(read_catalog(data_dir / "catalog.jsonl"), built.encoder, built.store)
+        report = load(
+            read_catalog(data_dir / "catalog.jsonl"),
+            built.encoder,
+            built.store,
+            built.pipeline.profile,
+        )
         console.print(
             f"catalog version {report.version}: {report.embedded} items embedded into Redis"
         )

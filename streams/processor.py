@@ -129,7 +129,11 @@ class BatchProcessor:
             self._finish(records, outputs, pending, consumer, failures, started)
         )
         if self.closing:
-            await self.drain()
+            try:
+                await self.drain()
+            except asyncio.CancelledError:  # the tail may be cancelled before it ever ran
+                _rewind(records, consumer)
+                raise
 
     async def drain(self) -> None:
         """Wait until the batch in flight (if any) is committed or has failed."""
@@ -180,8 +184,9 @@ class BatchProcessor:
         self.stats.records += len(records)
         self.stats.largest_batch = max(self.stats.largest_batch, len(records))
         self.stats.dead_lettered += sum(o.kind == "dead" for o in outputs)
-        self.health.succeeded()
-        self.backoff.reset()
+        if self._failures == failures:  # a later batch may have failed while this one committed
+            self.health.succeeded()
+            self.backoff.reset()
 
     def _fail(
         self, consumer: Consumer, exc: Exception, records: Sequence[ConsumerRecord[Any, Any]]

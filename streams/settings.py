@@ -105,14 +105,30 @@ class Settings(BaseSettings):
     cache_dir: str | None = Field(
         None, description="where packaged models are unpacked; unset = the user cache"
     )
+    profile: str | None = Field(
+        None,
+        description="how listings are read: generic or phones; unset = the model's decision "
+        "config, else generic",
+    )
     threshold: float | None = Field(
         None,
-        description="cosine at or above which the best compatible candidate is a match; unset = "
-        "the threshold saved with the model (matcher.json), else 0.80",
+        description="score at or above which the best compatible candidate is a match; unset = "
+        "the threshold saved with the model (matcher.json), else the profile's (generic 0.6, "
+        "phones 0.80)",
+    )
+    lexical_weight: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="share of the character n-gram TF-IDF cosine in the score (the rest is the "
+        "model's cosine); unset = the model's saved one, else the profile's (generic 0.5, "
+        "phones 0)",
     )
     top_k: int = Field(5, ge=1, le=100, description="candidates returned with each result")
     guards: bool = Field(
-        True, description="reject candidates whose RAM, ROM, colour or model number conflicts"
+        True,
+        description="reject candidates whose stated attributes conflict (the profile's guards: "
+        "amounts, sizes, colour; for phones RAM, ROM, model, series, kind)",
     )
     reranker: str | None = Field(
         None, description="cross-encoder folder for the unsure cosine band; unset = none"

@@ -44,5 +44,6 @@ def cfg(servers: Embedded) -> Settings:
         batch_size=16,
         batch_timeout_ms=100,
         http_port=0,
+        profile="phones",  # the test data is the synthetic phone market
         retry_backoff_s=0.2,
     )

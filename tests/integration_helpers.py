@@ -19,7 +19,7 @@ from matcher.catalog.ingest import LoadReport, load
 from matcher.encoding import Encoder
 from matcher.lab.datagen import build_market
 from streams.app import MatcherApp, build_app
-from streams.components import Matcher, build_matcher, build_store
+from streams.components import Matcher, build_matcher, build_store, profile_of
 from streams.demo import offer_payload, wait_running
 from streams.security import kafka_client_options
 from streams.settings import Settings, to_env
@@ -47,7 +47,8 @@ def store_of(cfg: Settings, encoder: Encoder) -> RedisCatalog:
 def load_catalog(
     cfg: Settings, encoder: Encoder, items: list[CatalogItem], replace: bool = False
 ) -> LoadReport:
-    return load(items, encoder, store_of(cfg, encoder), replace=replace, progress=False)
+    profile = profile_of(cfg, encoder)
+    return load(items, encoder, store_of(cfg, encoder), profile, replace=replace, progress=False)
 
 
 def payloads(offers: list[dict[str, Any]]) -> list[tuple[bytes, bytes]]:

@@ -18,8 +18,10 @@ from matcher.catalog import (
 )
 from matcher.catalog.columns import AttributeColumns
 from matcher.catalog.ingest import EmptyReplace, load
-from matcher.normalize import Attributes
+from matcher.normalize import Attributes, get_profile
 from tests.fakes import HashEncoder
+
+PHONES = get_profile("phones")
 
 
 def items(*specs: tuple[str, str]) -> list[CatalogItem]:
@@ -40,7 +42,7 @@ def ids(view: LiveCatalog) -> list[str]:
 
 
 def test_first_load_writes_a_base_the_view_hydrates(store: RedisCatalog) -> None:
-    report = load(TWO, HashEncoder(), store, progress=False)  # type: ignore[arg-type]
+    report = load(TWO, HashEncoder(), store, PHONES, progress=False)  # type: ignore[arg-type]
     assert (report.version, report.embedded, report.rebuilt) == (1, 2, True)
     index = LiveCatalog(store).current()
     assert index.version == 1 and sorted(index.ids.tolist()) == ["a", "b"]
@@ -51,29 +53,29 @@ def test_first_load_writes_a_base_the_view_hydrates(store: RedisCatalog) -> None
 
 def test_unchanged_items_are_not_re_embedded(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    load(TWO, enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     changed = items(("a", "redmi 13c 4/128 black"), ("b", "poco x6 8/256 green"))
-    report = load(changed, enc, store, progress=False)  # type: ignore[arg-type]
+    report = load(changed, enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     assert (report.embedded, report.unchanged, report.version, report.rebuilt) == (1, 1, 2, False)
     assert enc.calls[-1] == 1
-    same = load(items(("a", "redmi 13c 4/128 black")), enc, store, progress=False)  # type: ignore[arg-type]
+    same = load(items(("a", "redmi 13c 4/128 black")), enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     assert (same.embedded, same.version) == (0, 2)
 
 
 def test_changes_reach_the_view_as_a_delta(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    load(TWO, enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     view = LiveCatalog(store)
     first = view.current()
     assert view.current() is first  # nothing moved: the same snapshot
-    load(items(("c", "realme c61 6/128 gold")), enc, store, progress=False)  # type: ignore[arg-type]
+    load(items(("c", "realme c61 6/128 gold")), enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     second = view.current()
     assert second.base is first.base  # the base was not re-read: only the change
     assert second.version == 2 and ids(view) == ["a", "b", "c"]
-    load(items(("a", "redmi 13c 4/128 black")), enc, store, replace=True, progress=False)  # type: ignore[arg-type]
+    load(items(("a", "redmi 13c 4/128 black")), enc, store, PHONES, replace=True, progress=False)  # type: ignore[arg-type]
     assert ids(view) == ["a"] and view.current().version == 3
     # The delta's rows are matched too: search finds the added item by its own vector.
-    load(items(("d", "tecno spark 20 8/256 gold")), enc, store, progress=False)  # type: ignore[arg-type]
+    load(items(("d", "tecno spark 20 8/256 gold")), enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     index = view.current()
     (cands,) = index.search(enc.encode(["tecno spark 20 8/256 gold"]))
     assert str(index.ids[int(np.argmax(cands.scores))]) == "d"
@@ -82,11 +84,11 @@ def test_changes_reach_the_view_as_a_delta(store: RedisCatalog) -> None:
 
 def test_a_large_change_rewrites_the_base(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    load(TWO, enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     view = LiveCatalog(store)
     old = view.current()
     many = [CatalogItem(f"n{i}", f"infinix hot {i} 8/128 black") for i in range(1200)]
-    report = load(many, enc, store, progress=False)  # type: ignore[arg-type]
+    report = load(many, enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     assert report.rebuilt
     new = view.current()
     assert new.load_id != old.load_id and len(new) == 1202 and len(new.delta) == 0
@@ -96,14 +98,14 @@ def test_a_large_change_rewrites_the_base(store: RedisCatalog) -> None:
 
 def test_a_flushed_and_reloaded_catalog_is_picked_up(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    load(TWO, enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     view = LiveCatalog(store)
     assert view.current().version == 1
     store.client.flushall()
     with pytest.raises(CatalogMissing):
         view.current()
     assert not view.status().ready
-    load(items(("z", "honor x9b 12/256 green")), enc, store, progress=False)  # type: ignore[arg-type]
+    load(items(("z", "honor x9b 12/256 green")), enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     assert view.current().version == 1 and ids(view) == ["z"]  # same version number, new load
 
 
@@ -123,16 +125,16 @@ def test_allow_empty_and_staleness(store: RedisCatalog) -> None:
 
 def test_replace_with_nothing_refuses_unless_forced(store: RedisCatalog) -> None:
     enc = HashEncoder()
-    load(TWO, enc, store, progress=False)  # type: ignore[arg-type]
+    load(TWO, enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     with pytest.raises(EmptyReplace):
-        load([], enc, store, replace=True, progress=False)  # type: ignore[arg-type]
+        load([], enc, store, PHONES, replace=True, progress=False)  # type: ignore[arg-type]
     assert LiveCatalog(store).current().version == 1
-    emptied = load([], enc, store, replace=True, force=True, progress=False)  # type: ignore[arg-type]
+    emptied = load([], enc, store, PHONES, replace=True, force=True, progress=False)  # type: ignore[arg-type]
     assert emptied.deleted == 2 and len(LiveCatalog(store).current()) == 0
 
 
 def test_delete_by_id(store: RedisCatalog) -> None:
-    load(TWO, HashEncoder(), store, progress=False)  # type: ignore[arg-type]
+    load(TWO, HashEncoder(), store, PHONES, progress=False)  # type: ignore[arg-type]
     report = ingest.delete(store, ["a"])
     assert report.version == 2 and ids(LiveCatalog(store)) == ["b"]
 
@@ -141,7 +143,7 @@ def test_models_do_not_share_vectors() -> None:
     client = fakeredis.FakeRedis()
     a = RedisCatalog(client, "t", "model-a", HashEncoder.dim)
     b = RedisCatalog(client, "t", "model-b", HashEncoder.dim)
-    load(items(("a", "redmi 13c")), HashEncoder(), a, progress=False)  # type: ignore[arg-type]
+    load(items(("a", "redmi 13c")), HashEncoder(), a, PHONES, progress=False)  # type: ignore[arg-type]
     assert len(LiveCatalog(a).current()) == 1
     with pytest.raises(CatalogMissing):
         LiveCatalog(b).current()
@@ -169,7 +171,8 @@ def test_read_catalog_jsonl_and_csv(tmp_path) -> None:  # type: ignore[no-untype
     assert rows[0].attributes == {"color": "black"} and rows[1].attributes == {"ram": 8}
     c = tmp_path / "c.csv"
     c.write_text("catalog_id,title,color\nx,iphone 15 128gb,black\n", encoding="utf-8")
-    assert read_catalog(c)[0].normalized.attributes.color == "black"
+    item = read_catalog(c)[0]
+    assert PHONES.normalize(item.title, item.attributes).attributes.color == "black"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "no id"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="catalog_id"):

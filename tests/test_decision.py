@@ -17,7 +17,7 @@ from matcher.decision import (
 )
 from matcher.decision.policy import ThresholdPolicy
 from matcher.decision.search import best_compatible, top_k
-from matcher.normalize import Attributes
+from matcher.normalize import DEFAULT_PROFILE, Attributes, get_profile
 
 ALL = GuardSet(list(GUARDS))
 
@@ -136,7 +136,9 @@ def test_best_compatible_searches_the_whole_catalog() -> None:
 
 def test_decision_config_round_trips_with_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert DecisionConfig.load(tmp_path) == DecisionConfig()
-    assert DecisionConfig().threshold == DEFAULT_THRESHOLD
+    assert DecisionConfig().cutoff == get_profile(DEFAULT_PROFILE).threshold  # none stored
+    assert DecisionConfig(profile="phones").cutoff == DEFAULT_THRESHOLD
+    assert DecisionConfig(profile="phones").fusion == 0.0 < DecisionConfig().fusion
     (tmp_path / "matcher.json").write_text('{"training": {"steps": 3}}')
     config = DecisionConfig(threshold=0.7123, guards=("ram", "rom"), band=Band(0.6, 0.8, 0.4))
     config.save(tmp_path)

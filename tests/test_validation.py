@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.batch import BatchMatcher, RawRecord, dead
-from matcher.normalize import normalize
+from matcher.normalize import get_profile, normalize
 from matcher.validation import InvalidOffer, Limits, parse_offer
 from tests.fakes import FakePipeline
+
+PHONES = get_profile("phones")
 
 
 def test_valid_offer() -> None:
@@ -82,7 +84,7 @@ def test_missing_field_is_named() -> None:
 def test_a_tab_is_allowed_and_a_title_of_colour_words_is_empty() -> None:
     assert parse_offer(b'{"offer_id": "o", "title": "redmi\\t13c"}').title == "redmi\t13c"
     outputs = BatchMatcher(FakePipeline()).run(  # type: ignore[arg-type]
-        [RawRecord(b'{"offer_id": "o", "title": "black !!!"}', b"o")]
+        [RawRecord(b'{"offer_id": "o", "title": "!!! new"}', b"o")]
     )
     assert [(o.kind, o.error_class) for o in outputs] == [("dead", "empty_title")]
 
@@ -158,8 +160,10 @@ def _real_batch() -> BatchMatcher:
 
     enc = HashEncoder()
     items = [CatalogItem("a", "redmi 13c 4/128gb black"), CatalogItem("b", "poco x6 8/256 blue")]
-    index = build_index(items, enc, progress=False)  # type: ignore[arg-type]
-    pipeline = MatchPipeline(enc, lambda: index, Decider(DecisionConfig(threshold=0.5)))  # type: ignore[arg-type]
+    index = build_index(items, enc, PHONES, progress=False)  # type: ignore[arg-type]
+    pipeline = MatchPipeline(
+        enc, lambda: index, Decider(DecisionConfig(threshold=0.5, profile="phones"))
+    )  # type: ignore[arg-type]
     return BatchMatcher(pipeline)
 
 

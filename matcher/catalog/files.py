@@ -8,22 +8,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matcher.normalize import Normalized, normalize
-
 _RESERVED = {"catalog_id", "title", "attributes"}
 
 
 @dataclass(frozen=True)
 class CatalogItem:
-    """One catalog row as loaded, with its normalized form."""
+    """One catalog row as loaded."""
 
     catalog_id: str
     title: str
     attributes: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def normalized(self) -> Normalized:
-        return normalize(self.title, self.attributes)
 
 
 def _item(row: dict[str, object], where: str) -> CatalogItem:

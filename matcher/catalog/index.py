@@ -18,6 +18,7 @@ import numpy as np
 from matcher.catalog.columns import AttributeColumns
 from matcher.catalog.segment import Segment
 from matcher.normalize import Attributes
+from matcher.normalize.brands import Brands
 
 ANN_CANDIDATES = 100  # neighbours asked of the ANN index per offer
 
@@ -105,6 +106,11 @@ class CatalogIndex:
     def columns(self) -> AttributeColumns:
         return self.base.columns.concat(self.delta.columns)
 
+    @cached_property
+    def brands(self) -> Brands:
+        """The brands the items state (or had found in their titles at load), by skeleton."""
+        return Brands(self.columns["brand"].values)
+
     def catalog_id(self, row: int) -> str:
         n = len(self.base)
         return str(self.base.ids[row] if row < n else self.delta.ids[row - n])
@@ -140,13 +146,23 @@ class CatalogIndex:
         return rows[self.alive[rows]]
 
     def search(
-        self, queries: np.ndarray, pools: Sequence[np.ndarray | None] | None = None
+        self,
+        queries: np.ndarray,
+        pools: Sequence[np.ndarray | None] | None = None,
+        texts: Sequence[str] | None = None,
+        lexical_weight: float = 0.0,
     ) -> list[Candidates]:
-        """Candidates per query row; ``pools`` are rows that must be among them (large catalogs)."""
+        """Candidates per query row; ``pools`` are rows that must be among them (large catalogs).
+
+        With ``texts`` and a ``lexical_weight`` w > 0, an exact catalog scores every row
+        ``(1 - w) · cosine + w · lexical cosine`` (hybrid); an ANN catalog scores dense only."""
         q = np.asarray(queries, dtype=np.float32)
         if self.exact:
             parts = [q @ s.vectors.T for s in (self.base, self.delta) if s.vectors is not None]
             scores = np.concatenate(parts, axis=1) if parts else np.zeros((len(q), 0), np.float32)
+            if texts is not None and lexical_weight > 0 and self.lexical_ready:
+                lexical = self.lexical_scores(texts)
+                scores = (1.0 - lexical_weight) * scores + lexical_weight * lexical
             scores[:, ~self.alive] = -np.inf
             return [Candidates(None, scores[i]) for i in range(len(q))]
         assert self.base.ann is not None
@@ -167,6 +183,23 @@ class CatalogIndex:
             rows = rows[self.alive[rows]]
             out.append(Candidates(rows, self._vectors(rows) @ q[i]))
         return out
+
+    @property
+    def lexical_ready(self) -> bool:
+        return self.base.lexicon is not None and self.base.lexical is not None
+
+    def lexical_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Lexical cosines of ``texts`` with every row (base then delta), weighted as the base."""
+        assert self.base.lexicon is not None
+        queries = self.base.lexicon.transform(texts)
+        parts = []
+        for segment in (self.base, self.delta):
+            postings = segment.lexical_postings()
+            if postings is None:
+                parts.append(np.zeros((len(texts), len(segment)), dtype=np.float32))
+            else:
+                parts.append(postings.scores(queries))
+        return np.concatenate(parts, axis=1)
 
     def _vectors(self, rows: np.ndarray) -> np.ndarray:
         n = len(self.base)

@@ -8,6 +8,7 @@ they hydrate in the background. Either way they never stop matching.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from matcher.catalog.index import CatalogIndex
 from matcher.catalog.segment import Segment
 from matcher.catalog.store import RedisCatalog, StoredItem
 from matcher.encoding import Encoder
+from matcher.normalize import Normalized, Profile
+from matcher.normalize.brands import Brands
 
 # A change larger than this share of the catalog (or than the log allows) rewrites the base.
 REBUILD_SHARE = 0.1
@@ -42,9 +45,26 @@ class EmptyReplace(ValueError):
     """``--replace`` with no items would delete the whole catalog."""
 
 
-def to_stored(item: CatalogItem) -> StoredItem:
+def stored(items: Sequence[CatalogItem], profile: Profile) -> list[StoredItem]:
+    """Normalize items; with a profile that reads catalog brands, an item that states no brand
+    gets the one its title names among those the other items state."""
+    norms = [profile.normalize(it.title, it.attributes) for it in items]
+    if profile.catalog_brands:
+        known = Brands(n.attributes.brand for n in norms if n.attributes.brand)
+        norms = [
+            n
+            if n.attributes.brand or not known
+            else dataclasses.replace(
+                n, attributes=dataclasses.replace(n.attributes, brand=known.find(it.title))
+            )
+            for it, n in zip(items, norms, strict=True)
+        ]
+    return [to_stored(it, profile, n) for it, n in zip(items, norms, strict=True)]
+
+
+def to_stored(item: CatalogItem, profile: Profile, norm: Normalized | None = None) -> StoredItem:
     """Normalize an item; its digest covers exactly what is embedded and guarded on."""
-    norm = item.normalized
+    norm = norm or profile.normalize(item.title, item.attributes)
     payload = json.dumps([norm.text, norm.attributes.as_dict()], sort_keys=True)
     digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()
     return StoredItem(item.catalog_id, norm.text, norm.attributes, digest)
@@ -68,6 +88,7 @@ def load(
     items: Sequence[CatalogItem],
     encoder: Encoder,
     store: RedisCatalog,
+    profile: Profile,
     replace: bool = False,
     progress: bool = True,
     force: bool = False,
@@ -81,7 +102,8 @@ def load(
     if replace and not items and not force:
         raise EmptyReplace("refusing to replace the catalog with nothing (use --force)")
     known = store.digests()
-    fresh = [s for s in map(to_stored, items) if known.get(s.catalog_id) != s.digest]
+    fresh = stored(items, profile)
+    fresh = [s for s in fresh if known.get(s.catalog_id) != s.digest]
     gone = sorted(set(known) - {it.catalog_id for it in items}) if replace else []
     head = store.head()
     if head is not None and not fresh and not gone:
@@ -137,11 +159,11 @@ def segment(
 
 
 def build_index(
-    items: Sequence[CatalogItem], encoder: Encoder, progress: bool = True
+    items: Sequence[CatalogItem], encoder: Encoder, profile: Profile, progress: bool = True
 ) -> CatalogIndex:
     """An in-memory catalog with no Redis, for offline matching and evaluation."""
-    stored = [to_stored(it) for it in items]
-    return CatalogIndex(segment(stored, embed(stored, encoder, progress), encoder.dim))
+    found = stored(items, profile)
+    return CatalogIndex(segment(found, embed(found, encoder, progress), encoder.dim))
 
 
 def delete(store: RedisCatalog, ids: Sequence[str]) -> LoadReport:

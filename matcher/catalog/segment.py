@@ -14,10 +14,11 @@ import numpy as np
 
 from matcher.catalog.ann import AnnIndex
 from matcher.catalog.columns import AttributeColumns
+from matcher.catalog.lexical import Lexicon, Postings, Sparse
 from matcher.normalize import Attributes
 
 # Parts of a serialized segment, as stored in Redis.
-PARTS = ("ids", "texts", "columns", "vectors", "ann")
+PARTS = ("ids", "texts", "columns", "vectors", "ann", "lexicon", "lexical")
 
 
 @dataclass
@@ -29,6 +30,9 @@ class Segment:
     columns: AttributeColumns
     vectors: np.ndarray | None  # float32 unit rows; None when ``ann`` holds them
     ann: AnnIndex | None = None
+    lexicon: Lexicon | None = None  # fitted on a base's texts; a delta uses its base's
+    lexical: Sparse | None = None  # TF-IDF rows (exact catalogs; None with an ANN index)
+    _lexical_postings: Postings | None = field(default=None, repr=False)
     _postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -53,6 +57,12 @@ class Segment:
             self._postings[name] = (order, starts)
         return self._postings[name]
 
+    def lexical_postings(self) -> Postings | None:
+        """The TF-IDF rows by n-gram, built once per segment (None: no lexical rows)."""
+        if self._lexical_postings is None and self.lexical is not None:
+            self._lexical_postings = Postings(self.lexical)
+        return self._lexical_postings
+
     @classmethod
     def build(
         cls,
@@ -61,9 +71,11 @@ class Segment:
         attributes: Sequence[Attributes],
         vectors: np.ndarray,
         ann_min_items: int | None = None,
+        lexicon: Lexicon | None = None,
     ) -> Segment:
         """A segment of these items (sorted by id); with ``ann_min_items`` and at least that many
-        items, the vectors go into an ANN index."""
+        items, the vectors go into an ANN index. Without an ANN index the items get TF-IDF rows,
+        weighted by ``lexicon`` (a delta: its base's), else by one fitted on these texts."""
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         if matrix.ndim != 2 or len(matrix) != len(ids):
             raise ValueError(f"{len(ids)} items but vectors of shape {matrix.shape}")
@@ -75,12 +87,18 @@ class Segment:
         ann = None
         if ann_min_items is not None and len(ids) >= ann_min_items:
             ann = AnnIndex.build(matrix)
+        lexical = None
+        if ann is None:
+            lexicon = lexicon or Lexicon.fit(texts)
+            lexical = lexicon.transform(texts)
         return cls(
             np.asarray(list(ids), dtype=str),
             list(texts),
             AttributeColumns.build(attributes),
             None if ann else matrix,
             ann,
+            lexicon,
+            lexical,
         )
 
     @classmethod
@@ -106,6 +124,9 @@ class Segment:
         else:
             assert self.vectors is not None
             parts["vectors"] = self.vectors.astype(np.float16).tobytes()
+        if self.lexicon is not None and self.lexical is not None:
+            parts["lexicon"] = self.lexicon.to_bytes()
+            parts["lexical"] = self.lexical.to_bytes()
         return parts
 
     @classmethod
@@ -120,4 +141,8 @@ class Segment:
         if ann is None:
             vectors = np.frombuffer(parts["vectors"], dtype=np.float16).astype(np.float32)
             vectors = vectors.reshape(len(ids), dim)
-        return cls(np.asarray(ids, dtype=str), texts, columns, vectors, ann)
+        lexicon = Lexicon.from_bytes(parts["lexicon"]) if "lexicon" in parts else None
+        lexical = Sparse.from_bytes(parts["lexical"]) if "lexical" in parts else None
+        if lexical is not None and len(lexical) != len(ids):
+            raise ValueError(f"snapshot parts disagree: {len(ids)} ids, {len(lexical)} lexical")
+        return cls(np.asarray(ids, dtype=str), texts, columns, vectors, ann, lexicon, lexical)

@@ -187,6 +187,7 @@ class LiveCatalog:
             [v[0].text for _, v in live],
             [v[0].attributes for _, v in live],
             np.vstack([v[1] for _, v in live]) if live else np.zeros((0, self.store.dim)),
+            lexicon=base.lexicon,  # weighted as the base: scores stay comparable across both
         )
         self._index = CatalogIndex(base, delta, dead, changes[-1].version, index.load_id)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from matcher.encoding.models import MATCHER_META
+from matcher.normalize import DEFAULT_PROFILE, get_profile
 
-DEFAULT_THRESHOLD = 0.80
-DEFAULT_GUARDS: tuple[str, ...] = ("ram", "rom", "color", "model", "brand")
+DEFAULT_THRESHOLD = 0.80  # the phones profile's, kept for callers that name it
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,12 @@ class Band:
 
 @dataclass(frozen=True)
 class DecisionConfig:
-    """Threshold, guards in force and, with a second stage, its band and model."""
+    """Profile, threshold, guards in force and, with a second stage, its band and model."""
 
-    threshold: float = DEFAULT_THRESHOLD
-    guards: tuple[str, ...] = DEFAULT_GUARDS
+    threshold: float | None = None  # None: the profile's
+    profile: str = DEFAULT_PROFILE  # how listings are read (matcher.normalize.profiles)
+    lexical_weight: float | None = None  # share of the lexical cosine in the score; None: profile's
+    guards: tuple[str, ...] | None = None  # None: the profile's guards
     reranker: str | None = None  # cross-encoder folder for the unsure band
     band: Band | None = None  # None: the band stored with the reranker
     threshold_source: str = field(default="default", compare=False)
@@ -45,17 +47,36 @@ class DecisionConfig:
         """A copy with the given fields replaced; ``None`` values leave a field as it is."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    @property
+    def cutoff(self) -> float:
+        """The threshold in force: the configured one, else the profile's."""
+        return self.threshold if self.threshold is not None else get_profile(self.profile).threshold
+
+    @property
+    def fusion(self) -> float:
+        """The lexical weight in force: the configured one, else the profile's."""
+        w = self.lexical_weight
+        return w if w is not None else get_profile(self.profile).lexical_weight
+
+    @property
+    def guard_names(self) -> tuple[str, ...]:
+        """The guards in force: the configured ones, else the profile's."""
+        return self.guards if self.guards is not None else get_profile(self.profile).guards
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["guards"] = list(self.guards)
+        out["guards"] = list(self.guards) if self.guards is not None else None
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DecisionConfig:
         band = data.get("band")
+        guards = data.get("guards")
         return cls(
-            threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
-            guards=tuple(data.get("guards", DEFAULT_GUARDS)),
+            threshold=_float(data.get("threshold")),
+            profile=str(data.get("profile", DEFAULT_PROFILE)),
+            lexical_weight=_float(data.get("lexical_weight")),
+            guards=tuple(guards) if guards is not None else None,
             reranker=data.get("reranker"),
             band=Band(**band) if isinstance(band, dict) else None,
             threshold_source=str(data.get("threshold_source", "stored with the model")),
@@ -77,6 +98,10 @@ class DecisionConfig:
         meta["decision"] = self.to_dict()
         path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
         return path
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def read_meta(model_dir: str | Path) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from matcher.decision.search import best_compatible, top_k
 from matcher.decision.verdict import Scored, Verdict
 from matcher.normalize import Attributes
 
+# How far below the threshold the one fitting variant of a named model may score and match.
+SOLE_VARIANT_MARGIN = 0.15
+
 
 class Catalog(ColumnSource, Protocol):
     """What deciding needs of a catalog snapshot."""
@@ -57,10 +60,10 @@ class Decider:
         self, config: DecisionConfig, reranker: SecondStage | None = None, top_k: int = 5
     ) -> None:
         self.config = config
-        self.guards = GuardSet(config.guards)
+        self.guards = GuardSet(config.guard_names)
         self.reranker = reranker
         self.band: Band | None = config.band or (reranker.band if reranker else None)
-        first = self.band.low if reranker is not None and self.band else config.threshold
+        first = self.band.low if reranker is not None and self.band else config.cutoff
         self.policy = ThresholdPolicy(first, self.guards)
         self.top_k = top_k
 
@@ -80,10 +83,35 @@ class Decider:
             if self.guards and top:
                 found = best_compatible(attrs, cands, catalog, self.guards)
                 compatible = self._scored(catalog, *found) if found is not None else None
-            out.append(Decision(top, self.policy.decide(attrs, top, compatible)))
+            verdict = self.policy.decide(attrs, top, compatible)
+            if verdict.matched is None and compatible is not None:
+                verdict = self._sole_variant(catalog, attrs, compatible) or verdict
+            out.append(Decision(top, verdict))
         if self.reranker is not None and self.band is not None:
             out = self._review(catalog, texts, out, self.reranker, self.band)
         return out
+
+    def _sole_variant(self, catalog: Catalog, offer: Attributes, best: Scored) -> Verdict | None:
+        """An offer naming a model (and maybe a colour) but no memory, whose model has exactly
+        one variant in the catalog that passes the guards: that variant, a little below the
+        threshold (the model's cosine is lower for such short titles, not the evidence)."""
+        rows_with = getattr(catalog, "rows_with", None)
+        if (
+            rows_with is None
+            or offer.model is None
+            or offer.ram is not None
+            or offer.rom is not None
+            or best.score < self.policy.threshold - SOLE_VARIANT_MARGIN
+        ):
+            return None
+        rows = rows_with("model", offer.model)
+        if not len(rows):
+            return None
+        mask = self.guards.mask(offer, catalog, rows)
+        passing = rows if mask is None else rows[mask]
+        if len(passing) == 1 and int(passing[0]) == best.row:
+            return Verdict(best, "match:sole_variant")
+        return None
 
     @staticmethod
     def _review(

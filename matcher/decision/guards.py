@@ -18,9 +18,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from matcher.catalog.columns import AttributeColumns, Categories
-from matcher.normalize import Attributes
+from matcher.catalog.columns import AttributeColumns, Categories, Multi
+from matcher.normalize import Attributes, codes, marks
 from matcher.normalize.colors import compatible as colors_compatible
+from matcher.normalize.colors import fits as fits_colors
 
 UNKNOWN = -1
 
@@ -46,7 +47,9 @@ class Guard(ABC):
 def _take(column: Any, rows: np.ndarray | None) -> Any:
     if rows is None:
         return column
-    return column.take(rows) if isinstance(column, Categories) else column[rows]
+    if isinstance(column, tuple):
+        return tuple(_take(c, rows) for c in column)
+    return column.take(rows) if isinstance(column, (Categories, Families)) else column[rows]
 
 
 def _equal(a: object, b: object) -> bool:
@@ -84,24 +87,119 @@ class EqualGuard(Guard):
 
 
 @dataclass(frozen=True)
+class QuantityGuard(Guard):
+    """An amount in base units (volume, mass, pieces …): equal within 1 % when both state it."""
+
+    name: str
+
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        a, b = getattr(offer, self.name), getattr(candidate, self.name)
+        return a is not None and b is not None and not _close(a, b)
+
+    def mask(self, offer: Attributes, column: np.ndarray) -> np.ndarray | None:
+        value = getattr(offer, self.name)
+        if value is None:
+            return None
+        return np.isnan(column) | (np.abs(column - value) <= 0.01 * max(abs(value), 1e-9))
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.01 * max(abs(a), 1e-9)
+
+
+@dataclass(frozen=True)
 class ColorGuard(Guard):
-    """Colours conflict unless one name's words contain the other's (``green`` ⊂ ``lemon green``)."""
+    """Colours conflict unless one name's words contain the other's (``green`` ⊂ ``lemon green``),
+    English compared with English and Russian with Russian (:func:`colors.fits`)."""
 
     name: str = "color"
 
-    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        return not colors_compatible(offer.color, candidate.color)
+    def column(self, columns: AttributeColumns) -> tuple[Categories, Categories]:
+        return columns["color"], columns["color_ru"]
 
-    def mask(self, offer: Attributes, column: Categories) -> np.ndarray | None:
-        if not offer.color:
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        return not fits_colors((offer.color, offer.color_ru), (candidate.color, candidate.color_ru))
+
+    def mask(self, offer: Attributes, column: tuple[Categories, Categories]) -> np.ndarray | None:
+        if not offer.color and not offer.color_ru:
             return None
-        return _fits(offer.color, column.values)[column.codes]
+        english, russian = column
+        ok = np.zeros(len(english.codes), dtype=bool)
+        for mine, first, second in (
+            (offer.color, english, russian),
+            (offer.color_ru, russian, english),
+        ):
+            if mine:
+                # compared with the same language's name, else with the other one
+                other = _fits(mine, second.values)[second.codes]
+                same = _fits(mine, first.values, False)[first.codes]
+                ok |= np.where(first.codes == UNKNOWN, other, same)
+        return ok
+
+
+class Families:
+    """A multi-valued column by family: family → (rows, value codes), one entry per value."""
+
+    def __init__(self, column: Multi, family: Any, rows: np.ndarray | None = None) -> None:
+        self.column, self.family, self.rows = column, family, rows
+        n = len(column.offsets) - 1
+        item = np.repeat(np.arange(n, dtype=np.int64), np.diff(column.offsets))
+        fams = np.array([family(v) for v in column.values] + [""], dtype=object)
+        entry = fams[column.codes]
+        self.size = n
+        self.by_family: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for f in set(entry.tolist()) - {""}:
+            at = entry == f
+            self.by_family[f] = (item[at], column.codes[at])
+
+    def take(self, rows: np.ndarray) -> Families:
+        view = Families.__new__(Families)
+        view.__dict__.update(self.__dict__)
+        view.rows = rows
+        return view
+
+
+@dataclass(frozen=True)
+class FamilyGuard(Guard):
+    """Codes (article numbers of one numbering) or marks (ratios, grades, pipe sizes): where both
+    listings state values of one family and share none, they are different products."""
+
+    name: str
+    family: Any
+
+    def column(self, columns: AttributeColumns) -> Families:
+        return Families(columns[self.name], self.family)
+
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        mine, theirs = getattr(offer, self.name), getattr(candidate, self.name)
+        for f in {self.family(v) for v in mine}:
+            a = {v for v in mine if self.family(v) == f}
+            b = {v for v in theirs if self.family(v) == f}
+            if b and not a & b:
+                return True
+        return False
+
+    def mask(self, offer: Attributes, column: Families) -> np.ndarray | None:
+        mine = getattr(offer, self.name)
+        if not mine:
+            return None
+        ok = np.ones(column.size, dtype=bool)
+        table = column.column.values
+        index = {v: i for i, v in enumerate(table)}
+        for f in {self.family(v) for v in mine}:
+            if f not in column.by_family:
+                continue
+            items, values = column.by_family[f]
+            wanted = [index[v] for v in mine if self.family(v) == f and v in index]
+            hit = np.unique(items[np.isin(values, wanted)])
+            ok[np.setdiff1d(np.unique(items), hit)] = False
+        return ok if column.rows is None else ok[column.rows]
 
 
 @lru_cache(maxsize=4096)
-def _fits(color: str, values: tuple[str, ...]) -> np.ndarray:
-    """Which of ``values`` fit ``color``, then True for UNKNOWN (-1 picks the last entry)."""
-    return np.array([colors_compatible(color, c) for c in values] + [True], dtype=bool)
+def _fits(color: str, values: tuple[str, ...], unknown: bool = True) -> np.ndarray:
+    """Which of ``values`` fit ``color``, then ``unknown`` for UNKNOWN (-1 picks the last)."""
+    return np.array([colors_compatible(color, c) for c in values] + [unknown], dtype=bool)
 
 
 GUARDS: dict[str, Guard] = {
@@ -112,6 +210,13 @@ GUARDS: dict[str, Guard] = {
         ColorGuard(),
         EqualGuard("model"),
         EqualGuard("brand"),
+        EqualGuard("line"),
+        EqualGuard("category"),
+        EqualGuard("connectivity"),
+        EqualGuard("size"),
+        *(QuantityGuard(q) for q in ("volume", "mass", "length", "pieces", "power", "voltage")),
+        FamilyGuard("codes", codes.family),
+        FamilyGuard("marks", marks.family),
     )
 }
 

@@ -6,6 +6,8 @@ Reasons (the result's ``reason`` field):
 - ``conflict:ram`` / ``rom`` / ``color`` / ``model`` / ``brand`` (joined by ``+``):
   the best item by cosine reached the threshold but a guard ruled it out, and no compatible item
   qualified; the named attributes are the top item's conflicts;
+- ``match:sole_variant``: below the threshold, but the offer names a model and no memory, and
+  exactly one catalog variant of that model passes the guards (:class:`~matcher.decision.Decider`);
 - ``below_threshold``: nothing reached the threshold;
 - ``empty_catalog``: there was nothing to match against.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from matcher.encoding.base import BACKENDS, Backend, Encoder
+from matcher.encoding.base import BACKENDS, Backend, Encoder, namespace
 from matcher.encoding.cache import CachedEncoder
 
 
@@ -37,4 +37,4 @@ def load_encoder(
     return encoder
 
 
-__all__ = ["BACKENDS", "Backend", "CachedEncoder", "Encoder", "load_encoder"]
+__all__ = ["BACKENDS", "Backend", "CachedEncoder", "Encoder", "load_encoder", "namespace"]

@@ -8,7 +8,6 @@ from typing import Literal, Protocol
 import numpy as np
 
 from matcher.encoding import models
-from matcher.normalize import NORMALIZER_VERSION
 
 Backend = Literal["torch", "onnx", "onnx-int8"]
 BACKENDS: tuple[Backend, ...] = ("torch", "onnx", "onnx-int8")
@@ -28,11 +27,13 @@ class Encoder(Protocol):
 
 
 def fingerprint(path: str, model: str, backend: str) -> str:
-    """``name-hash[-backend]-nV``: vectors of another model, backend or text form never mix.
-
-    The normalizer's version is part of it because the catalog's vectors embed normalized text;
-    the backend because an int8 model's vectors differ from fp32's.
-    """
+    """``name-hash[-backend]``: the vectors of another model or backend never mix (an int8
+    model's vectors differ from fp32's). The catalog namespace adds the profile (:func:`namespace`)."""
     label = model.rstrip("/").split("/")[-1]
     suffix = "" if backend == "torch" else f"-{backend}"
-    return f"{models.fingerprint(path, label)}{suffix}-n{NORMALIZER_VERSION}"
+    return f"{models.fingerprint(path, label)}{suffix}"
+
+
+def namespace(encoder_fingerprint: str, profile_tag: str) -> str:
+    """Where a catalog's vectors live: model, backend, and the profile whose text they embed."""
+    return f"{encoder_fingerprint}-{profile_tag}"

@@ -56,10 +56,10 @@ def serialize(record: str, style: Serialize = "kv") -> str:
     return " | ".join(f"{k}: {v}" for k, v in fields.items())
 
 
-def read_pairs(path: str | Path, style: Serialize = "kv", normalized: bool = False) -> Pairs:
+def read_pairs(path: str | Path, style: Serialize = "kv", profile: str | None = None) -> Pairs:
     """Read a pairs file by its suffix: ``.csv``, ``.jsonl``/``.json``, or benchmark ``.txt``/``.tsv``.
 
-    With ``normalized``, both texts are what the service embeds for them (its normalizer's text).
+    With a ``profile``, both texts are what the service embeds for them (that profile's text).
     """
     p = Path(path)
     left: list[str] = []
@@ -89,11 +89,11 @@ def read_pairs(path: str | Path, style: Serialize = "kv", normalized: bool = Fal
                 left.append(serialize(cols[0], style))
                 right.append(serialize(cols[1], style))
                 labels.append(float(cols[2]))
-    if normalized:
+    if profile is not None:
         from matcher.normalize import normalize
 
-        left = [normalize(t).text for t in left]
-        right = [normalize(t).text for t in right]
+        left = [normalize(t, None, profile).text for t in left]
+        right = [normalize(t, None, profile).text for t in right]
     return Pairs(left, right, labels)
 
 

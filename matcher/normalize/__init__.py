@@ -1,5 +1,27 @@
-"""Listing normalization: colours, memory, SIM, network, regions and brand aliases."""
+"""Listing normalization, by domain profile: ``generic`` (the default, any catalog) and
+``phones`` (colours, memory, SIM, network, regions, brands and series)."""
 
-from matcher.normalize.normalizer import NORMALIZER_VERSION, Attributes, Normalized, normalize
+from __future__ import annotations
 
-__all__ = ["NORMALIZER_VERSION", "Attributes", "Normalized", "normalize"]
+from collections.abc import Mapping
+
+from matcher.normalize.attributes import Attributes, Normalized
+from matcher.normalize.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
+
+
+def normalize(
+    title: str, attributes: Mapping[str, object] | None = None, profile: str = DEFAULT_PROFILE
+) -> Normalized:
+    """A title and the sender's attributes, read by ``profile``."""
+    return get_profile(profile).normalize(title, attributes)
+
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PROFILES",
+    "Attributes",
+    "Normalized",
+    "Profile",
+    "get_profile",
+    "normalize",
+]

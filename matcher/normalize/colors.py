@@ -18,6 +18,8 @@ BASE_COLORS: frozenset[str] = frozenset(
         "cream", "lavender", "mint", "teal", "cyan", "coral", "bronze", "copper", "lilac", "navy",
         "violet", "turquoise", "champagne", "rose", "ultramarine", "sand", "ivory", "burgundy",
         "aqua", "emerald", "jade", "onyx", "obsidian", "porcelain", "hazel", "sage",
+        "lemon", "lime", "olive", "peony", "chrome", "slate", "cobalt", "khaki", "charcoal",
+        "peach", "plum", "amber", "ruby", "sapphire", "indigo", "azure", "cherry", "fuchsia",
     }
 )
 # fmt: on
@@ -73,8 +75,8 @@ CYRILLIC_COLORS: dict[str, str] = {
     "светло-голубой": "light blue",
     "светло-фиолетовый": "light purple",
     "лаймовый": "lime green",
-    "мятный": "mint",
-    "лавандовый": "lavender",
+    "мятный": "mint green",
+    "лавандовый": "lavender purple",
     "кремовый": "cream",
     "черный": "black",
     "белый": "white",
@@ -86,8 +88,9 @@ CYRILLIC_COLORS: dict[str, str] = {
     "золотистый": "gold",
     "золото": "gold",
     "зеленый": "green",
-    "синий": "blue",
-    "голубой": "blue",  # the catalog's own "голубой (sky blue)", "голубой (ice blue)": a family
+    # Russian tells them apart: синий is a (dark) blue, голубой a light one. "blue" fits both.
+    "синий": "dark blue",
+    "голубой": "light blue",
     "красный": "red",
     "розовый": "pink",
     "фиолетовый": "purple",
@@ -141,14 +144,25 @@ def fold_word(word: str) -> str:
     return LATIN_SYNONYMS.get(word, word)
 
 
-def canonical(name: str) -> str | None:
-    """The canonical English name of a colour phrase, or None when it is not a known colour."""
+def canonical(name: str, strict: bool = True) -> str | None:
+    """The canonical English name of a colour phrase, or None when it is not a known colour.
+
+    ``strict`` (a phrase found in running text) wants every word a known colour or shade word.
+    Not strict (a value the sender states is a colour: an attribute, a parenthesised name), a
+    marketing name is taken as it is: ``awesome lemon``, ``flowy emerald``, ``jade cyan``.
+    """
     text = name.strip().lower().replace("ё", "е")
     if not text or text in {"nan", "none", "null", "<na>", "-"}:
         return None
     if text in _CYRILLIC_FORMS:
         return _CYRILLIC_FORMS[text]
     words = [fold_word(w) for w in re.split(r"[\s_/-]+", text) if w]
+    if not strict and 0 < len(words) <= 4 and not any(_cyrillic_word(w) for w in words):
+        # A marketing name ends in a colour or a shade word ("awesome lemon", "dark chrome"),
+        # so that a parenthesised "(nano-sim+esim)" or "(2a)" is not taken for one.
+        if words[-1] in BASE_COLORS or words[-1] in SHADES:
+            return " ".join(words)
+        return None
     if not words or (words[-1] not in BASE_COLORS and not _cyrillic_word(words[-1])):
         return None
     if _cyrillic_word(words[-1]):
@@ -162,6 +176,46 @@ def _cyrillic_word(word: str) -> bool:
     return any("а" <= ch <= "я" for ch in word)
 
 
+def read(text: str) -> tuple[str | None, str | None, str]:
+    """The English (or marketing) colour name and the Russian one of a lowercased title, and the
+    title without them: ``черный (noble black)`` → ``noble black``, ``black``.
+
+    The English name comes from parentheses or a trailing Latin phrase, the Russian one from a
+    Cyrillic phrase (translated). Kept apart, because a generic Russian word (``черный``) must
+    not make a specific English one (``cosmic black``) fit ``noble black``.
+    """
+    english: str | None = None
+    rest = text
+    for m in _PAREN_RE.finditer(text):
+        found = canonical(m.group(1), strict=False)
+        if found:
+            english = found
+            rest = rest.replace(m.group(0), " ")
+            break
+    russian = None
+    cyr = _CYRILLIC_RE.search(rest)
+    if cyr:
+        russian = _CYRILLIC_FORMS[cyr.group(1)]
+        rest = rest[: cyr.start()] + " " + rest[cyr.end() :]
+    if english is None:
+        english, rest = _trailing_latin(rest)
+    return english, russian, " ".join(rest.split())
+
+
+def fits(offer: tuple[str | None, str | None], item: tuple[str | None, str | None]) -> bool:
+    """Whether an offer's (English, Russian) colour names fit an item's: English is compared
+    with English, Russian with Russian, each falling back to the other name when one side has
+    only one. Unknown fits anything."""
+    mine_en, mine_ru = offer
+    their_en, their_ru = item
+    checks = []
+    if mine_en:
+        checks.append(compatible(mine_en, their_en or their_ru))
+    if mine_ru:
+        checks.append(compatible(mine_ru, their_ru or their_en))
+    return not checks or any(checks)
+
+
 def find_in_text(text: str) -> tuple[str | None, str]:
     """Find a colour in a lowercased title; return it and the title with the colour text removed.
 
@@ -171,7 +225,7 @@ def find_in_text(text: str) -> tuple[str | None, str]:
     color: str | None = None
     rest = text
     for m in _PAREN_RE.finditer(text):
-        found = canonical(m.group(1))
+        found = canonical(m.group(1), strict=False)
         if found:
             color = found
             rest = rest.replace(m.group(0), " ")
@@ -222,4 +276,6 @@ def compatible(a: str | None, b: str | None) -> bool:
         return True
     wa = {fold_word(w) for w in a.split()}
     wb = {fold_word(w) for w in b.split()}
+    if ("titanium" in wa) != ("titanium" in wb):  # a titanium finish is its own colour
+        return False
     return wa <= wb or wb <= wa

@@ -1,5 +1,7 @@
 """Memory sizes: ``8/256gb``, ``8+256``, ``8gb 256gb``, ``256гб``, ``1tb`` → RAM and ROM in GB.
 
+``12+ 64gb`` is the model ``12+`` and 64 GB: a ``+`` pair has no space after the plus.
+
 Only plausible phone sizes are read, so a screen size (``8.7``) or a year (``2024``) is not mistaken
 for memory. What is not stated stays None.
 """
@@ -14,10 +16,10 @@ ROM_SIZES = frozenset({8, 16, 32, 64, 128, 256, 512, 1024, 2048})
 
 _UNIT = r"(?:gb|гб|g|tb|тб|t)"
 _PAIR_RE = re.compile(
-    rf"(?<![\w.])(\d{{1,2}})\s*(?:gb|гб)?\s*(?:ram\s*)?[/+]\s*(\d{{2,4}}|[12](?=\s*(?:tb|тб|t)\b))\s*({_UNIT})?(?![\w])"
+    rf"(?<![\w.])(\d{{1,2}})\s*(?:gb|гб)?\s*(?:ram\s*)?(?:/\s*|\+)(\d{{2,4}}|[12](?=\s*(?:tb|тб|t)\b))\s*({_UNIT})?(?![\w])"
 )
 _TWO_RE = re.compile(
-    rf"(?<![\w.])(\d{{1,2}})\s*(?:gb|гб)\s*(?:ram|озу)?\s*[,;]?\s+(\d{{1,4}})\s*({_UNIT})"
+    rf"(?<![\w.])(\d{{1,2}})\s*(?:gb|гб)\s*(?:ram|озу)?\s*[,;+]?\s+(\d{{1,4}})\s*({_UNIT})"
     r"\s*(?:rom|пзу)?(?![\w])"
 )
 _SIZE_RE = re.compile(rf"(\d{{1,4}}) ?({_UNIT})?")

@@ -52,12 +52,16 @@ MARKETING_WORDS: frozenset[str] = frozenset(
 _PUNCT_RE = re.compile(r"[^\w\s/+.()-]")
 
 
-def clean(title: str) -> str:
-    """Unicode-normalise, lowercase, fold ё to е and unify punctuation and spacing."""
+def fold(title: str) -> str:
+    """Unicode-normalise, lowercase, fold ё to е, one dash and one space (punctuation kept)."""
     text = unicodedata.normalize("NFKC", title).lower().replace("ё", "е")
     text = re.sub(r"[‐-―−]", "-", text)
-    text = text.replace("\u00a0", " ").replace("\t", " ")
-    text = _PUNCT_RE.sub(" ", text)
+    return text.replace("\u00a0", " ").replace("\t", " ")
+
+
+def clean(title: str) -> str:
+    """:func:`fold`, then punctuation other than ``/+.()-`` dropped and spacing unified."""
+    text = _PUNCT_RE.sub(" ", fold(title))
     text = re.sub(r"\(\s*\)", " ", text)
     return " ".join(text.split())
 

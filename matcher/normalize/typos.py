@@ -42,7 +42,12 @@ _PROTECTED = frozenset(
 @lru_cache(maxsize=1)
 def vocabulary() -> frozenset[str]:
     words = (
-        set(_BRANDS) | _PROTECTED | set(aliases.SERIES_BRAND) | colors.BASE_COLORS | colors.SHADES
+        set(_BRANDS)
+        | _PROTECTED
+        | set(aliases.SERIES_BRAND)
+        | colors.BASE_COLORS
+        | colors.SHADES
+        | VARIANT_WORDS
     )
     words |= set(colors.LATIN_SYNONYMS) | {
         w for k in colors.all_cyrillic_forms() for w in k.split()

@@ -31,7 +31,7 @@ def load(args: argparse.Namespace) -> int:
     from matcher.catalog import read_catalog
     from matcher.catalog.ingest import EmptyReplace
     from matcher.catalog.ingest import load as load_items
-    from streams.components import build_encoder, build_store
+    from streams.components import build_encoder, build_store, profile_of
 
     cfg = settings()
     items = read_catalog(args.path)
@@ -41,6 +41,7 @@ def load(args: argparse.Namespace) -> int:
             items,
             encoder,
             build_store(cfg, encoder),
+            profile_of(cfg, encoder),
             replace=args.replace,
             force=args.force,
             ann_min_items=cfg.ann_min_items,

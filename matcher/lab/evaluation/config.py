@@ -34,8 +34,8 @@ class EvalConfig:
         default=None, metadata=_help("use this threshold instead of calibrating one")
     )
     serialize: Serialize = field(default="kv", metadata=_help("benchmark record text"))
-    normalize: bool = field(
-        default=False, metadata=_help("normalize pair texts as the service does (pairs mode)")
+    profile: str | None = field(
+        default=None, metadata=_help("read pair texts with this profile (pairs mode)")
     )
     max_seq_length: int | None = field(default=None, metadata=_help("truncate texts to N tokens"))
     batch_size: int = field(default=64, metadata=_help("texts per model forward pass"))

@@ -18,6 +18,7 @@ from matcher.decision import DEFAULT_THRESHOLD, Decider, DecisionConfig
 from matcher.encoding import Encoder
 from matcher.events import Offer
 from matcher.lab.metrics import prf
+from matcher.normalize import get_profile
 from matcher.pipeline import MatchPipeline
 
 
@@ -48,15 +49,13 @@ def outcomes(
     encoder: Encoder,
     index: CatalogIndex,
     offers: Sequence[dict[str, object]],
-    guards: bool,
+    config: DecisionConfig,
     top_k: int = 10,
     batch: int = 256,
 ) -> list[Outcome]:
     """Run the matching pipeline with no threshold and keep what a threshold will decide on."""
-    config = DecisionConfig(threshold=float("-inf"))
-    if not guards:
-        config = DecisionConfig(threshold=float("-inf"), guards=())
-    pipeline = MatchPipeline(encoder, lambda: index, Decider(config, top_k=top_k))
+    open_config = replace(config, threshold=float("-inf"))
+    pipeline = MatchPipeline(encoder, lambda: index, Decider(open_config, top_k=top_k))
     out: list[Outcome] = []
     for start in range(0, len(offers), batch):
         chunk = offers[start : start + batch]
@@ -124,19 +123,22 @@ def evaluate(
     valid_offers: str | Path | None = None,
     threshold: float | None = None,
     write_threshold: bool = False,
+    config: DecisionConfig | None = None,
 ) -> dict[str, OfferMetrics]:
     """Metrics with guards off and on, each at its threshold: given, else calibrated on
-    ``valid_offers``, else the model's saved one. ``write_threshold`` saves the guarded one."""
-    index = build_index(read_catalog(catalog), encoder)
+    ``valid_offers``, else the model's saved one. ``write_threshold`` saves the guarded one.
+    ``config`` is the decision to evaluate (default: the one saved with the model)."""
+    stored = config or DecisionConfig.load(encoder.path)
+    index = build_index(read_catalog(catalog), encoder, get_profile(stored.profile), False)
     test = read_offers(offers)
     valid = read_offers(valid_offers) if valid_offers else []
-    stored = DecisionConfig.load(encoder.path)
     rows = {}
     for guards in (False, True):
+        variant = stored if guards else replace(stored, guards=())
         cut = threshold
         if cut is None:
-            cut = calibrate(outcomes(encoder, index, valid, guards)) if valid else stored.threshold
-        rows["guards" if guards else "no guards"] = at(outcomes(encoder, index, test, guards), cut)
+            cut = calibrate(outcomes(encoder, index, valid, variant)) if valid else stored.cutoff
+        rows["guards" if guards else "no guards"] = at(outcomes(encoder, index, test, variant), cut)
     if write_threshold:
         source = Path(valid_offers or offers).name
         replace(

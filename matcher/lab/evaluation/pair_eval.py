@@ -72,7 +72,7 @@ def evaluate(
     serialize: Serialize = "kv",
     threshold: float | None = None,
     reranker: Reranker | None = None,
-    normalized: bool = False,
+    profile: str | None = None,
 ) -> tuple[PairReport, dict[str, tuple[np.ndarray, list[float]]]]:
     """Metrics for ``data`` (a benchmark folder or one pairs file) and the raw scores for plots."""
     files = split_files(data)
@@ -80,7 +80,7 @@ def evaluate(
     seconds: dict[str, float] = {}
     for split in ("valid", "test"):
         if split in files:
-            pairs = read_pairs(files[split], serialize, normalized)
+            pairs = read_pairs(files[split], serialize, profile)
             t0 = time.perf_counter()
             raw[split] = (cosines(encoder, pairs), pairs.labels)
             seconds[f"{split}_embed"] = round(time.perf_counter() - t0, 1)
@@ -90,7 +90,7 @@ def evaluate(
         threshold, source = metrics.best_threshold(*raw["valid"]), "max F1 on valid"
     else:
         stored = DecisionConfig.load(encoder.path)
-        threshold, source = stored.threshold, stored.threshold_source
+        threshold, source = stored.cutoff, stored.threshold_source
     report = PairReport(
         encoder.fingerprint, str(data), round(threshold, 6), source, seconds=seconds
     )
@@ -100,7 +100,7 @@ def evaluate(
             **metrics.correlations(scores, labels),
         }
         setattr(report, split, result)
-    test_pairs = read_pairs(files["test"], serialize, normalized)
+    test_pairs = read_pairs(files["test"], serialize, profile)
     report.test.update(metrics.recall_at_k(retrieval_ranks(encoder, test_pairs)))
     if reranker is not None:
         report.rerank = rerank_test(reranker, test_pairs, raw["test"][0])

@@ -23,6 +23,7 @@ from matcher.lab import metrics
 from matcher.lab.pairs import Pairs, read_pairs, stats
 from matcher.lab.training.config import TrainConfig
 from matcher.lab.training.losses import build_loss
+from matcher.normalize import DEFAULT_PROFILE
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +66,11 @@ def train(cfg: TrainConfig) -> TrainReport:
     from sentence_transformers.sentence_transformer.evaluation import EmbeddingSimilarityEvaluator
 
     train_pairs = _subsample(
-        read_pairs(cfg.train, cfg.serialize, cfg.normalize), cfg.max_train_pairs, cfg.seed
+        read_pairs(cfg.train, cfg.serialize, cfg.profile), cfg.max_train_pairs, cfg.seed
     )
     if cfg.symmetric:
         train_pairs = train_pairs.symmetric()
-    valid_pairs = read_pairs(cfg.valid, cfg.serialize, cfg.normalize)
+    valid_pairs = read_pairs(cfg.valid, cfg.serialize, cfg.profile)
     if cfg.loss == "mnrl":  # positives only; in-batch texts are the negatives
         keep = [i for i, y in enumerate(train_pairs.labels) if y >= 0.5]
         train_pairs = Pairs(
@@ -138,7 +139,9 @@ def train(cfg: TrainConfig) -> TrainReport:
     }
     (out / models.MATCHER_META).write_text(json.dumps(meta, indent=2))
     decision = DecisionConfig(
-        threshold=round(threshold, 6), threshold_source=f"max F1 on {Path(cfg.valid).name}"
+        threshold=round(threshold, 6),
+        profile=cfg.profile or DEFAULT_PROFILE,
+        threshold_source=f"max F1 on {Path(cfg.valid).name}",
     )
     decision.save(out)
     _append_card(out, decision, meta["training"])

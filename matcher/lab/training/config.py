@@ -38,8 +38,12 @@ class TrainConfig:
     seed: int = field(default=42, metadata=_help("random seed"))
     symmetric: bool = field(default=False, metadata=_help("train on both directions of each pair"))
     serialize: Serialize = field(default="kv", metadata=_help("benchmark record text"))
-    normalize: bool = field(
-        default=False, metadata=_help("normalize both texts as the service does before training")
+    profile: str | None = field(
+        default=None,
+        metadata=_help(
+            "read both texts with this profile (generic, phones) before training, as the "
+            "service will; recorded in the model's decision config"
+        ),
     )
     eval_steps: int | None = field(
         default=None, metadata=_help("evaluate every N steps (default: each epoch)")

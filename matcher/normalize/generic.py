@@ -1,0 +1,87 @@
+"""The generic profile, the default for any catalog: no domain words, only what holds anywhere.
+
+Quantities with units (read as base amounts, written back in one form), dimensions, article and
+part codes (strong evidence, kept in the text in one spelling), prices dropped. A colour where
+the sender states it, or as a lower-case Russian colour word (a colour word inside a brand name,
+"White Hill", is not a colour). A brand where stated (compared by its skeleton,
+:mod:`matcher.normalize.brands`), else, at matching time, a brand the catalog states that the
+title names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from matcher.normalize import brands, codes, colors, keys, marks, quantities, tokens
+from matcher.normalize.attributes import Attributes, Normalized
+from matcher.normalize.phones import PRICE_RE
+
+VERSION = "2"
+
+NOISE = frozenset(
+    {"в", "наличии", "наличие", "новинка", "акция", "скидка", "хит", "new", "sale", "оригинал",
+     "original", "под", "заказ", "цена", "за", "упак", "упак.", "упаковка", "руб", "р", "₽", "!!!", "арт", "арт.", "артикул", "код",
+     "sku", "art", "art."}
+)  # fmt: skip
+QUANTITY_KINDS = ("volume", "mass", "length", "pieces", "power", "voltage", "rom")
+
+
+def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Normalized:
+    """A listing of any kind: cleaned title with canonical amounts and codes, and attributes."""
+    given = keys.canonical(attributes)
+    # Amounts before punctuation goes: "1,7 кг" and "3х1,5 мм" keep their decimal comma.
+    text = PRICE_RE.sub(" ", " ".join(tokens.fold(title).split()))
+    found_marks = marks.extract(text)
+    amounts, text = quantities.extract(text, QUANTITY_KINDS)
+    found, text = codes.extract(text)
+    text = tokens.clean(text).replace("(", " ").replace(")", " ")
+    if given.get("code") is not None:
+        found = tuple(dict.fromkeys((*found, codes.canonical(str(given["code"])))))
+    words = [w for w in text.split() if w not in NOISE]
+    values = dict(amounts.values)
+    for kind in QUANTITY_KINDS:
+        if given.get(kind) is not None:
+            parsed = quantities.parse_value(given[kind], kind)
+            if parsed is not None:
+                values[kind] = parsed
+    color = None
+    if given.get("color") is not None:
+        raw = " ".join(str(given["color"]).lower().replace("ё", "е").split())
+        color = colors.canonical(raw) or raw
+    else:
+        color = color_word(title)
+    brand = brands.canonical(str(given["brand"])) if given.get("brand") is not None else None
+    return Normalized(
+        title=" ".join([*words, *found]),
+        attributes=Attributes(
+            color=color,
+            brand=brand,
+            volume=values.get("volume"),
+            mass=values.get("mass"),
+            length=values.get("length"),
+            pieces=values.get("pieces"),
+            power=values.get("power"),
+            voltage=values.get("voltage"),
+            rom=int(values["rom"]) if "rom" in values else None,
+            size=amounts.size,
+            codes=found,
+            marks=found_marks,
+        ),
+        form="plain",
+    )
+
+
+def color_word(title: str) -> str | None:
+    """A Russian colour adjective written in lower case (``черная``, ``белый``): the colour.
+    Capitalized inside a title (``Белый Дом``, ``White Hill``) it is part of a name, not a
+    colour; English words are names too (a marketing colour comes as an attribute)."""
+    text = unicodedata.normalize("NFKC", title).replace("ё", "е").replace("Ё", "Е")
+    shouting = not any(ch.islower() for ch in text)
+    forms = colors.all_cyrillic_forms()
+    for word in re.findall(r"[^\W\d_]+", text):
+        low = word.lower()
+        if low in forms and (shouting or word == low):
+            return forms[low]
+    return None

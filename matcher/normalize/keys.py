@@ -1,0 +1,50 @@
+"""Supplier attribute keys, in English and Russian, under one name each.
+
+Suppliers send ``{"цвет": "синий"}``, ``{"Color": "Cosmic Black"}``, ``{"storage": "256"}``,
+``{"объем памяти": "128 ГБ"}``, ``{"memory": "8/256"}``: read them all, or the wrong variant wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+CANONICAL: dict[str, tuple[str, ...]] = {
+    "color": ("color", "colour", "цвет", "цвет корпуса", "окраска"),
+    "ram": ("ram", "озу", "оперативная память", "оперативка", "ram, гб", "объем оперативной памяти"),
+    "rom": (
+        "rom", "storage", "память", "встроенная память", "объем памяти", "объем встроенной памяти",
+        "внутренняя память", "пзу", "capacity", "storage capacity", "flash",
+    ),
+    "memory": ("memory", "ram/rom", "память ram/rom", "конфигурация памяти", "озу/пзу"),
+    "brand": ("brand", "бренд", "производитель", "manufacturer", "vendor", "торговая марка"),
+    "code": (
+        "code", "article", "артикул", "арт", "sku", "mpn", "part number", "код", "код товара",
+        "модель производителя", "vendor code",
+    ),
+    "volume": ("volume", "объем", "объём", "емкость", "ёмкость"),
+    "mass": ("mass", "weight", "вес", "масса", "вес нетто"),
+    "pieces": ("pieces", "количество", "кол-во", "шт", "в упаковке", "pack", "quantity"),
+    "size": ("size", "размер", "габариты", "dimensions"),
+    "power": ("power", "мощность"),
+    "voltage": ("voltage", "напряжение"),
+}  # fmt: skip
+
+_LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
+
+
+def fold_key(key: str) -> str:
+    """``" Объём памяти, ГБ "`` → ``"объем памяти"``: case, ё, units and punctuation folded."""
+    text = key.strip().lower().replace("ё", "е")
+    text = re.sub(r",?\s*\(?(гб|gb|мб|mb|шт|кг|kg|л|l)\)?\s*$", "", text)
+    return " ".join(re.sub(r"[^\w/ ]+", " ", text).split())
+
+
+def canonical(attributes: Mapping[str, object] | None) -> dict[str, object]:
+    """Known keys under their canonical name (first one wins); unknown keys dropped."""
+    out: dict[str, object] = {}
+    for key, value in (attributes or {}).items():
+        name = _LOOKUP.get(fold_key(str(key)))
+        if name is not None and value not in (None, "") and name not in out:
+            out[name] = value
+    return out
