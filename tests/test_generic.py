@@ -67,8 +67,8 @@ def test_no_phone_rule_fires_on_a_catalog_that_is_not_phones() -> None:
     a = normalize("Клей плиточный 16 кг, 1:10, 0,5 л White Hill").attributes
     assert (a.model, a.ram, a.brand, a.category, a.color) == (None, None, None, None, None)
     assert (a.mass, a.volume, a.marks) == (16000.0, 500.0, ("ratio:1:10",))
-    assert normalize("Эмаль зеленая").attributes.color == "green"
-    assert normalize("Грунтовка Белый Дом").attributes.color is None  # a name, not a colour
+    assert normalize("Эмаль зеленая").attributes.color_ru == "green"
+    assert normalize("Грунтовка Белый Дом").attributes.color_ru is None  # a name, not a colour
     assert normalize("Пена 750 мл - 1 290р").title == "пена 750ml"  # the price is dropped
 
 

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from matcher.encoding import Encoder
+from matcher.encoding import Encoder, namespace
+from matcher.normalize import get_profile
 from streams.app import MATCHER, MatcherApp, build_app
 from streams.components import build_matcher
 from streams.demo import produce, wait_running
@@ -59,7 +60,9 @@ async def test_every_offer_comes_out(cfg: Settings, encoder: Encoder, running: M
     results = {e["offer_id"]: e for e, _ in events}
     assert set(results) == {o["offer_id"] for o in offers}
     sample = results["o-0"]
-    assert sample["catalog_version"] == 1 and sample["model"] == encoder.fingerprint
+    # the model and the profile that read the texts (the catalog's namespace)
+    assert sample["catalog_version"] == 1
+    assert sample["model"] == namespace(encoder.fingerprint, get_profile(str(cfg.profile)).tag)
     assert sample["candidates"] and sample["normalized"]
     # titles without the colour: the right model and memory is the top candidate for nearly all
     top_ok = sum(
@@ -217,7 +220,12 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
         "".join(json.dumps({"catalog_id": i.catalog_id, "title": i.title}) + "\n" for i in items),
         encoding="utf-8",
     )
-    env = dict(os.environ, MATCHER_REDIS_URL=cfg.redis_url, MATCHER_REDIS_PREFIX=cfg.redis_prefix)
+    env = dict(
+        os.environ,
+        MATCHER_REDIS_URL=cfg.redis_url,
+        MATCHER_REDIS_PREFIX=cfg.redis_prefix,
+        MATCHER_PROFILE=str(cfg.profile),
+    )
 
     def cli(*args: str) -> str:
         done = subprocess.run(

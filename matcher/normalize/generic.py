@@ -18,7 +18,7 @@ from matcher.normalize import brands, codes, colors, keys, marks, quantities, to
 from matcher.normalize.attributes import Attributes, Normalized
 from matcher.normalize.phones import PRICE_RE
 
-VERSION = "2"
+VERSION = "3"
 
 NOISE = frozenset(
     {"в", "наличии", "наличие", "новинка", "акция", "скидка", "хит", "new", "sale", "оригинал",
@@ -46,17 +46,21 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
             parsed = quantities.parse_value(given[kind], kind)
             if parsed is not None:
                 values[kind] = parsed
-    color = None
+    # A stated colour and a Russian colour word are kept apart (as the guard compares English
+    # with English and Russian with Russian): "синий" and a stated "alpine blue" both hold.
+    color, color_ru = None, color_word(title)
     if given.get("color") is not None:
         raw = " ".join(str(given["color"]).lower().replace("ё", "е").split())
-        color = colors.canonical(raw) or raw
-    else:
-        color = color_word(title)
+        if re.search(r"[а-я]", raw):
+            color_ru = colors.canonical(raw, strict=False) or raw
+        else:
+            color = colors.canonical(raw) or raw
     brand = brands.canonical(str(given["brand"])) if given.get("brand") is not None else None
     return Normalized(
         title=" ".join([*words, *found]),
         attributes=Attributes(
             color=color,
+            color_ru=color_ru,
             brand=brand,
             volume=values.get("volume"),
             mass=values.get("mass"),

@@ -114,9 +114,21 @@ def _offers(cfg: Any, enc: Any) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from matcher.decision import DecisionConfig
     from matcher.lab.evaluation.offer_eval import evaluate as run
 
-    rows = run(enc, cfg.catalog, cfg.offers, cfg.valid_offers, cfg.threshold, cfg.write_threshold)
+    config = DecisionConfig.load(enc.path).with_overrides(
+        profile=cfg.profile, lexical_weight=cfg.lexical_weight
+    )
+    rows = run(
+        enc,
+        cfg.catalog,
+        cfg.offers,
+        cfg.valid_offers,
+        cfg.threshold,
+        cfg.write_threshold,
+        config,
+    )
     if cfg.json:
         print(json.dumps({"model": enc.fingerprint, **{k: v.as_dict() for k, v in rows.items()}}))
         return 0

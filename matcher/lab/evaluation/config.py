@@ -35,7 +35,14 @@ class EvalConfig:
     )
     serialize: Serialize = field(default="kv", metadata=_help("benchmark record text"))
     profile: str | None = field(
-        default=None, metadata=_help("read pair texts with this profile (pairs mode)")
+        default=None,
+        metadata=_help("read texts with this profile (default: the model's, else generic)"),
+    )
+    lexical_weight: float | None = field(
+        default=None,
+        metadata=_help(
+            "share of the lexical cosine in the score (offers mode; default: profile's)"
+        ),
     )
     max_seq_length: int | None = field(default=None, metadata=_help("truncate texts to N tokens"))
     batch_size: int = field(default=64, metadata=_help("texts per model forward pass"))

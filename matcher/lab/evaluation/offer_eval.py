@@ -96,6 +96,26 @@ def at(outs: Sequence[Outcome], threshold: float) -> OfferMetrics:
     )
 
 
+def served(
+    encoder: Encoder,
+    index: CatalogIndex,
+    offers: Sequence[dict[str, object]],
+    config: DecisionConfig,
+    batch: int = 256,
+) -> OfferMetrics:
+    """The service's own decisions (every rule, the sole-variant one included) at ``config``."""
+    pipeline = MatchPipeline(encoder, lambda: index, Decider(config))
+    outs = []
+    for start in range(0, len(offers), batch):
+        chunk = offers[start : start + batch]
+        for o, r in zip(
+            chunk, pipeline.match([Offer.model_validate(o) for o in chunk]), strict=True
+        ):
+            truth = o.get("expected_catalog_id")
+            outs.append(Outcome(str(truth) if truth else None, r.catalog_id, 1.0))
+    return replace(at(outs, 0.5), threshold=config.cutoff)
+
+
 def calibrate(outs: Sequence[Outcome]) -> float:
     """The threshold with the best F1 on these (validation) outcomes; ties go to the higher one."""
     cuts = sorted({o.score for o in outs if o.chosen is not None})
@@ -139,6 +159,8 @@ def evaluate(
         if cut is None:
             cut = calibrate(outcomes(encoder, index, valid, variant)) if valid else stored.cutoff
         rows["guards" if guards else "no guards"] = at(outcomes(encoder, index, test, variant), cut)
+    cut = rows["guards"].threshold
+    rows["as served"] = served(encoder, index, test, replace(stored, threshold=cut))
     if write_threshold:
         source = Path(valid_offers or offers).name
         replace(
