@@ -47,7 +47,8 @@ def test_train_writes_a_model_the_service_uses(tmp_path: Path) -> None:
     assert code == 0
     meta = json.loads((out / "matcher.json").read_text())
     threshold = meta["decision"]["threshold"]
-    assert 0.0 < threshold < 1.0 and threshold != DecisionConfig().threshold
+    assert 0.0 < threshold < 1.0 and threshold != DecisionConfig().cutoff
+    assert meta["decision"]["lexical_weight"] == DecisionConfig().fusion  # recorded with it
     assert meta["training"]["steps"] == 6  # 96 symmetric pairs / batch 16
     config = meta["training"]["config"]
     assert config["loss"] == "contrastive" and config["margin"] == 0.5
@@ -77,26 +78,32 @@ def test_eval_pairs_json_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[
     data = benchmark_dir(tmp_path)
     assert len(read_pairs(data / "test.txt")) == 80
     plot = tmp_path / "scores.png"
-    assert main(["eval", "--pairs", str(data), "--json", "--plot", str(plot)]) == 0
+    args = ["eval", "--pairs", str(data), "--json", "--plot", str(plot), "--fit-decision"]
+    assert main(args) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["threshold_source"] == "max F1 on valid"
     test = report["test"]
     # Computed from the pairs themselves: precision/recall at the reported threshold.
-    scores, labels = _cosines(data / "test.txt")
+    scores, labels = _scores(data / "test.txt")
     pred = scores >= report["threshold"]
     tp = int((pred & (labels == 1)).sum())
     assert test["precision"] == round(tp / max(1, int(pred.sum())), 4)
     assert test["recall"] == round(tp / int((labels == 1).sum()), 4)
     # The zero-shot model already ranks this easy synthetic data well.
     assert test["roc_auc"] > 0.8 and test["recall@5"] > 0.8
+    # The learned decision, fitted on train and thresholded on valid, reported on test.
+    assert 0.0 <= report["learned"]["f1"] <= 1.0 and "probability_threshold" in report["learned"]
     assert plot.stat().st_size > 10_000 and plot.read_bytes()[:4] == b"\x89PNG"
 
 
-def _cosines(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    from matcher.lab.evaluation.pair_eval import cosines
+def _scores(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The service's score of each pair: cosine and lexical cosine, mixed as the profile says."""
+    from matcher.lab.scoring import cosines, lexical
 
     pairs = read_pairs(path)
-    return cosines(load_encoder("all-MiniLM-L6-v2"), pairs), np.asarray(pairs.labels)
+    w = DecisionConfig().fusion
+    fused = (1 - w) * cosines(load_encoder("all-MiniLM-L6-v2"), pairs) + w * lexical(pairs)
+    return fused, np.asarray(pairs.labels)
 
 
 def test_match_offline(tmp_path: Path) -> None:

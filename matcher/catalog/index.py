@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from matcher.catalog.columns import AttributeColumns
+from matcher.catalog.lexical import pair_scores
 from matcher.catalog.segment import Segment
 from matcher.normalize import Attributes
 from matcher.normalize.brands import Brands
@@ -200,6 +201,20 @@ class CatalogIndex:
             else:
                 parts.append(postings.scores(queries))
         return np.concatenate(parts, axis=1)
+
+    def lexical_pairs(self, texts: Sequence[str], rows: Sequence[int]) -> np.ndarray:
+        """Exact lexical cosine of each text with its row (zeros without a lexical index)."""
+        out = np.zeros(len(texts), dtype=np.float32)
+        if not self.lexical_ready or not len(texts):
+            return out
+        assert self.base.lexicon is not None
+        queries = self.base.lexicon.transform(texts)
+        n = len(self.base)
+        for k, row in enumerate(rows):
+            segment, local = (self.base, row) if row < n else (self.delta, row - n)
+            if segment.lexical is not None:
+                out[k] = pair_scores(queries, segment.lexical, np.array([k]), np.array([local]))[0]
+        return out
 
     def _vectors(self, rows: np.ndarray) -> np.ndarray:
         n = len(self.base)

@@ -41,6 +41,8 @@ class DecisionConfig:
     guards: tuple[str, ...] | None = None  # None: the profile's guards
     reranker: str | None = None  # cross-encoder folder for the unsure band
     band: Band | None = None  # None: the band stored with the reranker
+    # The learned decision (matcher.decision.classifier.TreeEnsemble.to_dict()); None: threshold
+    classifier: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     threshold_source: str = field(default="default", compare=False)
 
     def with_overrides(self, **changes: Any) -> DecisionConfig:
@@ -79,6 +81,7 @@ class DecisionConfig:
             guards=tuple(guards) if guards is not None else None,
             reranker=data.get("reranker"),
             band=Band(**band) if isinstance(band, dict) else None,
+            classifier=data.get("classifier") if isinstance(data.get("classifier"), dict) else None,
             threshold_source=str(data.get("threshold_source", "stored with the model")),
         )
 

@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from matcher.catalog.index import Candidates
+from matcher.decision.classifier import TreeEnsemble, pair_features
 from matcher.decision.config import Band, DecisionConfig
 from matcher.decision.guards import ColumnSource, GuardSet
 from matcher.decision.policy import ThresholdPolicy
@@ -64,6 +65,11 @@ class Decider:
         self.reranker = reranker
         self.band: Band | None = config.band or (reranker.band if reranker else None)
         first = self.band.low if reranker is not None and self.band else config.cutoff
+        self.classifier = (
+            TreeEnsemble.from_dict(config.classifier) if config.classifier is not None else None
+        )
+        if self.classifier is not None:  # every compatible candidate goes to the classifier
+            first = float("-inf")
         self.policy = ThresholdPolicy(first, self.guards)
         self.top_k = top_k
 
@@ -87,8 +93,47 @@ class Decider:
             if verdict.matched is None and compatible is not None:
                 verdict = self._sole_variant(catalog, attrs, compatible) or verdict
             out.append(Decision(top, verdict))
+        if self.classifier is not None:
+            out = self._classify(catalog, offers, texts, out, self.classifier)
         if self.reranker is not None and self.band is not None:
             out = self._review(catalog, texts, out, self.reranker, self.band)
+        return out
+
+    def _classify(
+        self,
+        catalog: Catalog,
+        offers: Sequence[Attributes],
+        texts: Sequence[str],
+        decisions: list[Decision],
+        classifier: TreeEnsemble,
+    ) -> list[Decision]:
+        """The learned decision on each offer's best compatible candidate, in one call."""
+        chosen = [(i, d.verdict.matched) for i, d in enumerate(decisions) if d.verdict.matched]
+        if not chosen:
+            return decisions
+        lexical_pairs = getattr(catalog, "lexical_pairs", None)
+        lexical = (
+            lexical_pairs([texts[i] for i, _ in chosen], [m.row for _, m in chosen if m])
+            if lexical_pairs is not None
+            else np.zeros(len(chosen))
+        )
+        rows = np.vstack(
+            [
+                pair_features(
+                    m.score, float(lex), texts[i], catalog.text(m.row), offers[i], m.attributes
+                )
+                for (i, m), lex in zip(chosen, lexical, strict=True)
+                if m is not None
+            ]
+        )
+        out = list(decisions)
+        for (i, m), p in zip(chosen, classifier.probabilities(rows), strict=True):
+            verdict = (
+                Verdict(m, "match")
+                if p >= classifier.threshold
+                else Verdict(None, "classifier:no_match")
+            )
+            out[i] = Decision(decisions[i].candidates, verdict)
         return out
 
     def _sole_variant(self, catalog: Catalog, offer: Attributes, best: Scored) -> Verdict | None:

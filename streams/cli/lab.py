@@ -90,7 +90,16 @@ def _pairs(cfg: Any, enc: Any) -> int:
     from matcher.lab.evaluation.plots import score_plot
 
     reranker = Reranker(cfg.reranker) if cfg.reranker else None
-    report, raw = run(enc, cfg.pairs, cfg.serialize, cfg.threshold, reranker, cfg.profile)
+    report, raw = run(
+        enc,
+        cfg.pairs,
+        cfg.serialize,
+        cfg.threshold,
+        reranker,
+        cfg.profile,
+        cfg.lexical_weight,
+        cfg.fit_decision,
+    )
     if cfg.plot:
         scores, labels = raw["test"]
         title = f"{Path(cfg.pairs).name} — {enc.fingerprint}"

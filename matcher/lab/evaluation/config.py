@@ -44,6 +44,10 @@ class EvalConfig:
             "share of the lexical cosine in the score (offers mode; default: profile's)"
         ),
     )
+    fit_decision: bool = field(
+        default=False,
+        metadata=_help("fit the learned decision on the train split first (pairs mode)"),
+    )
     max_seq_length: int | None = field(default=None, metadata=_help("truncate texts to N tokens"))
     batch_size: int = field(default=64, metadata=_help("texts per model forward pass"))
     plot: str | None = field(

@@ -1,6 +1,6 @@
 """``matcher eval --pairs``: a model on labelled pairs, as pair decisions and as a stream.
 
-Pair view: cosine per pair; precision / recall / F1 at the threshold that maximises F1 on the
+Pair view: the service's score per pair (cosine, or the hybrid with the lexical cosine); precision / recall / F1 at the threshold that maximises F1 on the
 validation split (never on test); Pearson and Spearman of cosine against the label; ROC AUC.
 Stream view: the distinct right-hand records of test are a catalog, each left record with a
 positive pair is an offer; recall@1 and @5 of its true match.
@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from matcher.decision import DecisionConfig
+from matcher.decision.classifier import TreeEnsemble
 from matcher.decision.second_stage import Reranker, combine
 from matcher.encoding import Encoder
 from matcher.lab import metrics
 from matcher.lab.pairs import Pairs, Serialize, read_pairs, split_files
+from matcher.lab.scoring import fit_decision, score
 
 
 @dataclass
@@ -32,16 +34,7 @@ class PairReport:
     valid: dict[str, float] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     rerank: dict[str, float] = field(default_factory=dict)
-
-
-def cosines(encoder: Encoder, pairs: Pairs) -> np.ndarray:
-    """Cosine of each pair, embedding every distinct text once."""
-    texts = list(dict.fromkeys(pairs.left + pairs.right))
-    pos = {t: i for i, t in enumerate(texts)}
-    vecs = encoder.encode(texts, progress=True)
-    left = vecs[[pos[t] for t in pairs.left]]
-    right = vecs[[pos[t] for t in pairs.right]]
-    return np.asarray((left * right).sum(axis=1), dtype=np.float64)
+    learned: dict[str, float] = field(default_factory=dict)  # the learned decision on test
 
 
 def retrieval_ranks(encoder: Encoder, pairs: Pairs) -> list[int]:
@@ -73,16 +66,35 @@ def evaluate(
     threshold: float | None = None,
     reranker: Reranker | None = None,
     profile: str | None = None,
+    lexical_weight: float | None = None,
+    fit_learned: bool = False,
 ) -> tuple[PairReport, dict[str, tuple[np.ndarray, list[float]]]]:
-    """Metrics for ``data`` (a benchmark folder or one pairs file) and the raw scores for plots."""
+    """Metrics for ``data`` (a benchmark folder or one pairs file) and the raw scores for plots.
+
+    Scores are the service's: the hybrid score of the model's decision config (``profile`` and
+    ``lexical_weight`` override it). With the model's learned decision, or one fitted here on
+    the train split (``fit_learned``, threshold on valid), its test metrics too."""
     files = split_files(data)
+    config = DecisionConfig.load(encoder.path).with_overrides(
+        profile=profile, lexical_weight=lexical_weight
+    )
+    if fit_learned and "train" in files and "valid" in files:
+        config, _ = fit_decision(
+            encoder,
+            read_pairs(files["train"], serialize, profile),
+            read_pairs(files["valid"], serialize, profile),
+            config,
+            keep_learned=True,
+        )
     raw: dict[str, tuple[np.ndarray, list[float]]] = {}
+    scored = {}
     seconds: dict[str, float] = {}
     for split in ("valid", "test"):
         if split in files:
             pairs = read_pairs(files[split], serialize, profile)
             t0 = time.perf_counter()
-            raw[split] = (cosines(encoder, pairs), pairs.labels)
+            scored[split] = score(encoder, pairs, config)
+            raw[split] = (scored[split].score, pairs.labels)
             seconds[f"{split}_embed"] = round(time.perf_counter() - t0, 1)
     if threshold is not None:
         source = "given"
@@ -100,6 +112,13 @@ def evaluate(
             **metrics.correlations(scores, labels),
         }
         setattr(report, split, result)
+    if config.classifier is not None and "test" in scored:
+        model = TreeEnsemble.from_dict(config.classifier)
+        probs = model.probabilities(scored["test"].features)
+        report.learned = {
+            **metrics.at_threshold(probs, scored["test"].labels, model.threshold).as_dict(),
+            "probability_threshold": model.threshold,
+        }
     test_pairs = read_pairs(files["test"], serialize, profile)
     report.test.update(metrics.recall_at_k(retrieval_ranks(encoder, test_pairs)))
     if reranker is not None:
@@ -141,7 +160,9 @@ def table_rows(report: PairReport) -> Sequence[tuple[str, str, str]]:
         "recall@1",
         "recall@5",
     ]
-    return [(k, _fmt(report.valid.get(k)), _fmt(report.test.get(k))) for k in keys]
+    rows = [(k, _fmt(report.valid.get(k)), _fmt(report.test.get(k))) for k in keys]
+    rows += [(f"learned {k}", "—", _fmt(report.learned.get(k))) for k in keys[:3] if report.learned]
+    return rows
 
 
 def _fmt(v: float | None) -> str:

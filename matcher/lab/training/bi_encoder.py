@@ -13,14 +13,14 @@ import json
 import logging
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from matcher.decision import DecisionConfig
-from matcher.encoding import models
-from matcher.lab import metrics
+from matcher.encoding import load_encoder, models
 from matcher.lab.pairs import Pairs, read_pairs, stats
+from matcher.lab.scoring import fit_decision
 from matcher.lab.training.config import TrainConfig
 from matcher.lab.training.losses import build_loss
 from matcher.normalize import DEFAULT_PROFILE
@@ -119,15 +119,16 @@ def train(cfg: TrainConfig) -> TrainReport:
     seconds = time.perf_counter() - started
     model.save_pretrained(str(out))
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
-    scores = model.similarity_pairwise(
-        model.encode(valid_pairs.left, batch_size=64, convert_to_tensor=True),
-        model.encode(valid_pairs.right, batch_size=64, convert_to_tensor=True),
-    ).tolist()
-    threshold = metrics.best_threshold(scores, valid_pairs.labels)
-    valid = {
-        **metrics.at_threshold(scores, valid_pairs.labels, threshold).as_dict(),
-        **metrics.correlations(scores, valid_pairs.labels),
-    }
+    # The whole decision from the same pairs: the service's (hybrid) score, its threshold on
+    # valid, and the learned decision fitted on train (kept only where it beats the threshold).
+    decision, decided = fit_decision(
+        load_encoder(str(out)),
+        train_pairs,
+        valid_pairs,
+        DecisionConfig(profile=cfg.profile or DEFAULT_PROFILE),
+    )
+    threshold = float(decision.cutoff)
+    valid = {**decided["threshold"], "learned_f1": decided["learned"]["f1"]}
     meta = {
         "training": {
             "valid_metrics": valid,
@@ -138,11 +139,7 @@ def train(cfg: TrainConfig) -> TrainReport:
         }
     }
     (out / models.MATCHER_META).write_text(json.dumps(meta, indent=2))
-    decision = DecisionConfig(
-        threshold=round(threshold, 6),
-        profile=cfg.profile or DEFAULT_PROFILE,
-        threshold_source=f"max F1 on {Path(cfg.valid).name}",
-    )
+    decision = replace(decision, threshold_source=f"max F1 on {Path(cfg.valid).name}")
     decision.save(out)
     _append_card(out, decision, meta["training"])
     return TrainReport(str(out), seconds, int(result.global_step), threshold, valid)

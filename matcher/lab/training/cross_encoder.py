@@ -19,8 +19,8 @@ from matcher.decision import Band
 from matcher.decision.second_stage import RERANK_META, Reranker, combine
 from matcher.encoding import Encoder, load_encoder, models
 from matcher.lab import metrics
-from matcher.lab.evaluation.pair_eval import cosines
 from matcher.lab.pairs import Pairs, read_pairs
+from matcher.lab.scoring import cosines
 from matcher.lab.training.config import RerankConfig
 
 
