@@ -64,7 +64,7 @@ MATCHER := $(VENV)/bin/matcher
 bench-phones: install
 	$(MATCHER) generate --out $(RUNS)/phones --seed 42
 	$(MATCHER) eval --catalog $(RUNS)/phones/catalog.jsonl --offers $(RUNS)/phones/offers_test.jsonl \
-	  --valid-offers $(RUNS)/phones/offers_valid.jsonl
+	  --valid-offers $(RUNS)/phones/offers_valid.jsonl --profile phones
 	$(MATCHER) train --train $(RUNS)/phones/pairs_train.csv --valid $(RUNS)/phones/pairs_valid.csv \
 	  --out $(RUNS)/phones-minilm --epochs 1 --profile phones
 	$(MATCHER) eval --model $(RUNS)/phones-minilm --catalog $(RUNS)/phones/catalog.jsonl \
@@ -75,7 +75,7 @@ bench-phones: install
 # MiniLM, then the cross-encoder second stage.
 bench-benchmarks: install
 	mkdir -p $(RUNS)
-	$(MATCHER) eval --pairs $(DATA)/amazon-google --max-seq-length 64 --json > $(RUNS)/ag-zeroshot.json
+	$(MATCHER) eval --pairs $(DATA)/amazon-google --max-seq-length 64 --json --fit-decision > $(RUNS)/ag-zeroshot.json
 	$(MATCHER) train --train $(DATA)/amazon-google/train.txt --valid $(DATA)/amazon-google/valid.txt \
 	  --out $(RUNS)/ag-minilm --epochs 2 --max-seq-length 64 --loss online-contrastive
 	$(MATCHER) train-reranker --train $(DATA)/amazon-google/train.txt \
@@ -83,7 +83,7 @@ bench-benchmarks: install
 	  --bi-max-seq-length 64 --epochs 1 --one-way
 	$(MATCHER) eval --pairs $(DATA)/amazon-google --model $(RUNS)/ag-minilm --max-seq-length 64 \
 	  --reranker $(RUNS)/ag-reranker --json --plot $(RUNS)/ag-minilm.png > $(RUNS)/ag-minilm.json
-	$(MATCHER) eval --pairs $(DATA)/abt-buy --max-seq-length 128 --json > $(RUNS)/ab-zeroshot.json
+	$(MATCHER) eval --pairs $(DATA)/abt-buy --max-seq-length 128 --json --fit-decision > $(RUNS)/ab-zeroshot.json
 	$(MATCHER) train --train $(DATA)/abt-buy/train.txt --valid $(DATA)/abt-buy/valid.txt \
 	  --out $(RUNS)/ab-minilm --epochs 1 --max-seq-length 64
 	$(MATCHER) train-reranker --train $(DATA)/abt-buy/train.txt --valid $(DATA)/abt-buy/valid.txt \

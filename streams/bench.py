@@ -170,14 +170,19 @@ async def stream(cfg: Settings, work: Path, offers: list[dict[str, Any]]) -> dic
 
 def quality(cfg: Settings, work: Path) -> dict[str, float]:
     """Generated phone test split: P/R/F1 with guards, threshold calibrated on valid offers."""
+    from matcher.decision import DecisionConfig
     from matcher.encoding import load_encoder
     from matcher.lab.evaluation.offer_eval import evaluate
 
     encoder = load_encoder(cfg.model, cfg.backend, batch_size=cfg.encode_batch_size)
     rows = evaluate(
-        encoder, work / "catalog.jsonl", work / "offers_test.jsonl", work / "offers_valid.jsonl"
+        encoder,
+        work / "catalog.jsonl",
+        work / "offers_test.jsonl",
+        work / "offers_valid.jsonl",
+        config=DecisionConfig(profile="phones"),
     )
-    m = rows["guards"]
+    m = rows["as served"]
     return {"precision": round(m.precision, 4), "recall": round(m.recall, 4), "f1": round(m.f1, 4)}
 
 
@@ -288,7 +293,9 @@ def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
     view.refresh()
     hydration = time.perf_counter() - start
     rss_hydrated = _peak_rss_mb()
-    pipeline = MatchPipeline(encoder, view.current, Decider(DecisionConfig(threshold=0.5)))
+    pipeline = MatchPipeline(
+        encoder, view.current, Decider(DecisionConfig(threshold=0.5, profile="phones"))
+    )
     titles = [f"samsung m{i} 8/128gb black" for i in range(0, 10_000, 37)]
     batches = [
         [Offer(offer_id=f"o{k}-{j}", title=t) for j, t in enumerate(titles[k * 64 : (k + 1) * 64])]

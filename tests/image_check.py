@@ -18,6 +18,7 @@ from typing import Any
 from matcher.catalog import read_catalog
 from matcher.catalog.ingest import load
 from matcher.lab.datagen import build_market, write
+from matcher.normalize import get_profile
 from streams.components import build_encoder, build_store
 from streams.embedded import embedded, free_port
 from streams.settings import Settings, to_env
@@ -40,7 +41,9 @@ async def check(tag: str) -> dict[str, Any]:
         "image": tag,
         "size_mb": round(inspect.get("Size", 0) / 1e6),
         "user": config.get("User"),
-        "healthcheck": bool(inspect.get("HealthCheck") or config.get("Healthcheck")),
+        "healthcheck": bool(
+            inspect.get("Healthcheck") or inspect.get("HealthCheck") or config.get("Healthcheck")
+        ),
     }
     work = Path(tempfile.mkdtemp(prefix="image-check-"))
     market = build_market(seed=42)
@@ -54,10 +57,16 @@ async def check(tag: str) -> dict[str, Any]:
             http_host="127.0.0.1",
             group_id="image-check",
             log_format="json",
+            profile="phones",  # the generated market is phones
         )
         await ensure_topics(cfg)
         encoder = build_encoder(cfg)
-        loaded = load(read_catalog(work / "catalog.jsonl"), encoder, build_store(cfg, encoder))
+        loaded = load(
+            read_catalog(work / "catalog.jsonl"),
+            encoder,
+            build_store(cfg, encoder),
+            get_profile("phones"),
+        )
         report["catalog_version"] = loaded.version
         name = f"matcher-check-{port}"
         env_args = [f"--env={k}={v}" for k, v in to_env(cfg).items() if k != "MATCHER_CACHE_DIR"]

@@ -27,6 +27,7 @@ from rich.table import Table
 from matcher.catalog import read_catalog
 from matcher.catalog.ingest import load
 from matcher.lab.datagen import build_market, write
+from matcher.normalize import get_profile
 from streams.components import build_encoder, build_store
 from streams.demo import offer_payload, produce
 from streams.embedded import start_redis, start_tansu
@@ -47,6 +48,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         catalog_max_staleness_s=2.0,
         retry_backoff_s=0.5,
         retry_backoff_max_s=4.0,
+        profile="phones",  # the generated market is phones
     )
     procs: list[Any] = []
     try:
@@ -54,7 +56,12 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         market = build_market(seed=42)
         write(market, work)
         encoder = build_encoder(cfg)
-        load(read_catalog(work / "catalog.jsonl"), encoder, build_store(cfg, encoder))
+        load(
+            read_catalog(work / "catalog.jsonl"),
+            encoder,
+            build_store(cfg, encoder),
+            get_profile("phones"),
+        )
         titles = [o for split in market.offers.values() for o in split]
         offers = [dict(titles[i % len(titles)], offer_id=f"soak-{i}") for i in range(args.offers)]
         procs = [

@@ -55,20 +55,21 @@ def outcomes(
 ) -> list[Outcome]:
     """Run the matching pipeline with no threshold and keep what a threshold will decide on."""
     open_config = replace(config, threshold=float("-inf"))
-    pipeline = MatchPipeline(encoder, lambda: index, Decider(open_config, top_k=top_k))
+    return _run(
+        MatchPipeline(encoder, lambda: index, Decider(open_config, top_k=top_k)), offers, batch
+    )
+
+
+def _run(pipeline: MatchPipeline, offers: Sequence[dict[str, object]], batch: int) -> list[Outcome]:
+    """Each offer's answer, the pipeline's choice and its score (-inf: nothing chosen)."""
     out: list[Outcome] = []
     for start in range(0, len(offers), batch):
         chunk = offers[start : start + batch]
         results = pipeline.match([Offer.model_validate(o) for o in chunk])
         for o, r in zip(chunk, results, strict=True):
             truth = o.get("expected_catalog_id")
-            out.append(
-                Outcome(
-                    str(truth) if truth else None,
-                    r.catalog_id,
-                    float(r.score or 0.0) if r.catalog_id else float("-inf"),
-                )
-            )
+            score = float(r.score or 0.0) if r.catalog_id else float("-inf")
+            out.append(Outcome(str(truth) if truth else None, r.catalog_id, score))
     return out
 
 
@@ -104,16 +105,9 @@ def served(
     batch: int = 256,
 ) -> OfferMetrics:
     """The service's own decisions (every rule, the sole-variant one included) at ``config``."""
-    pipeline = MatchPipeline(encoder, lambda: index, Decider(config))
-    outs = []
-    for start in range(0, len(offers), batch):
-        chunk = offers[start : start + batch]
-        for o, r in zip(
-            chunk, pipeline.match([Offer.model_validate(o) for o in chunk]), strict=True
-        ):
-            truth = o.get("expected_catalog_id")
-            outs.append(Outcome(str(truth) if truth else None, r.catalog_id, 1.0))
-    return replace(at(outs, 0.5), threshold=config.cutoff)
+    outs = _run(MatchPipeline(encoder, lambda: index, Decider(config)), offers, batch)
+    decided = [replace(o, score=1.0 if o.chosen is not None else float("-inf")) for o in outs]
+    return replace(at(decided, 0.5), threshold=config.cutoff)
 
 
 def calibrate(outs: Sequence[Outcome]) -> float:
