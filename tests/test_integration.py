@@ -245,3 +245,36 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
     snap = LiveCatalog(store_of(cfg, encoder)).current()
     live = [str(snap.ids[r]) for r in range(snap.rows) if snap.alive[r]]
     assert snap.version == 2 and live == [items[2].catalog_id]
+
+
+async def test_generic_profile_end_to_end_with_the_lexical_index_from_redis(
+    cfg: Settings, encoder: Encoder
+) -> None:
+    """The default profile through Kafka and Redis: the n-gram index travels with the snapshot,
+    and an item added later (a change, not a new snapshot) is found by its code and words."""
+    from matcher.catalog import CatalogItem
+    from tests.integration_helpers import consumer, read_topic
+
+    cfg = cfg.model_copy(update={"profile": None, "catalog_max_staleness_s": 30.0})
+    base = [
+        CatalogItem(f"b-{i}", f"Бур SDS-plus KraftLine {d}x{n} мм (арт. KL{100 + i:04d})")
+        for i, (d, n) in enumerate((d, n) for d in (6, 8, 10, 12) for n in (110, 160, 210))
+    ]
+    load_catalog(cfg, encoder, base)
+    async with consumer(cfg, encoder) as app:
+        store = app.app.context.get(MATCHER).catalog
+        assert store.current().lexical_ready  # hydrated from Redis with its lexical rows
+        load_catalog(
+            cfg, encoder, [CatalogItem("z-1", "Затирка ProfiMaster черная 2 кг (арт. ПМ-ЗШ-71)")]
+        )
+        await wait_catalog_version(app, 2)
+        offers = [
+            {"offer_id": "o1", "title": "KL0104 бур сдс+ 8x160 mm KraftLine"},
+            {"offer_id": "o2", "title": "ПМ-ЗШ-71 затирка д/ш черн. 2кг"},
+            {"offer_id": "o3", "title": "Бур SDS-plus KraftLine 14x210 мм"},
+        ]
+        await produce(cfg.kafka_bootstrap, cfg.input_topic, payloads(offers))
+        events = await read_topic(cfg, cfg.output_topic, lambda e: len(e) >= 3, 120)
+    got = {e["offer_id"]: e["catalog_id"] for e in events}
+    assert got == {"o1": "b-4", "o2": "z-1", "o3": None}
+    assert all(e["model"].endswith(get_profile("generic").tag) for e in events)
