@@ -86,8 +86,8 @@ def processor(match: Any, broker: FakeBroker, ready: Any = lambda: True) -> Batc
     return BatchProcessor(batch, broker.send, Backoff(0.01, 0.05), ready)
 
 
-async def test_commits_after_every_result_is_confirmed() -> None:
-    broker, consumer = FakeBroker(), FakeConsumer()
+def record_acks_at_commit(broker: FakeBroker, consumer: FakeConsumer) -> list[int]:
+    """How many results the broker had confirmed at each commit (filled as commits happen)."""
     acked_at_commit: list[int] = []
 
     async def commit(offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
@@ -95,6 +95,12 @@ async def test_commits_after_every_result_is_confirmed() -> None:
         consumer.commits.append(offsets)
 
     consumer.commit = commit  # type: ignore[method-assign]
+    return acked_at_commit
+
+
+async def test_commits_after_every_result_is_confirmed() -> None:
+    broker, consumer = FakeBroker(), FakeConsumer()
+    acked_at_commit = record_acks_at_commit(broker, consumer)
     proc = processor(fake_match, broker)
     recs = [record(0, 10, offer("a")), record(1, 5, offer("b")), record(0, 11, offer("c"))]
     await proc.handle(recs, consumer)
@@ -263,13 +269,7 @@ async def test_stats_stay_bounded() -> None:
 
 async def test_batches_overlap_but_commit_in_order_after_their_acks() -> None:
     broker, consumer = FakeBroker(), FakeConsumer()
-    acked_at_commit: list[int] = []
-
-    async def commit(offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
-        acked_at_commit.append(broker.acked)
-        consumer.commits.append(offsets)
-
-    consumer.commit = commit  # type: ignore[method-assign]
+    acked_at_commit = record_acks_at_commit(broker, consumer)
     proc = processor(fake_match, broker)
     await proc.handle([record(0, 0, offer("a")), record(0, 1, offer("b"))], consumer)
     assert consumer.commits == [] and broker.acked == 0  # returned before the acks: overlap

@@ -167,21 +167,16 @@ HARDWARE = [
     ],
 )
 def test_russian_listings_match_on_the_generic_default(
-    encoder: Encoder, title: str, expected: str | None
+    hardware_pipeline: MatchPipeline, title: str, expected: str | None
 ) -> None:
-    pipe = _hardware_pipeline(encoder)
-    (result,) = pipe.match([Offer(offer_id="o", title=title)])
+    (result,) = hardware_pipeline.match([Offer(offer_id="o", title=title)])
     assert result.catalog_id == expected, result
 
 
-_PIPES: dict[int, MatchPipeline] = {}
-
-
-def _hardware_pipeline(encoder: Encoder) -> MatchPipeline:
-    if id(encoder) not in _PIPES:
-        index = build_index(HARDWARE, encoder, get_profile("generic"), progress=False)
-        _PIPES[id(encoder)] = MatchPipeline(encoder, lambda: index, Decider(DecisionConfig()))
-    return _PIPES[id(encoder)]
+@pytest.fixture(scope="module")
+def hardware_pipeline(encoder: Encoder) -> MatchPipeline:
+    index = build_index(HARDWARE, encoder, get_profile("generic"), progress=False)
+    return MatchPipeline(encoder, lambda: index, Decider(DecisionConfig()))
 
 
 def test_hybrid_finds_what_the_dense_model_alone_misses(encoder: Encoder) -> None:

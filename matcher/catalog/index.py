@@ -210,10 +210,11 @@ class CatalogIndex:
         assert self.base.lexicon is not None
         queries = self.base.lexicon.transform(texts)
         n = len(self.base)
-        for k, row in enumerate(rows):
-            segment, local = (self.base, row) if row < n else (self.delta, row - n)
-            if segment.lexical is not None:
-                out[k] = pair_scores(queries, segment.lexical, np.array([k]), np.array([local]))[0]
+        rows_ = np.asarray(rows, dtype=np.int64)
+        for segment, at, offset in ((self.base, rows_ < n, 0), (self.delta, rows_ >= n, n)):
+            if segment.lexical is not None and at.any():
+                which = np.flatnonzero(at)
+                out[which] = pair_scores(queries, segment.lexical, which, rows_[which] - offset)
         return out
 
     def _vectors(self, rows: np.ndarray) -> np.ndarray:

@@ -147,6 +147,7 @@ class Families:
         fams = np.array([family(v) for v in column.values] + [""], dtype=object)
         entry = fams[column.codes]
         self.size = n
+        self.code_of = {v: i for i, v in enumerate(column.values)}
         self.by_family: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for f in set(entry.tolist()) - {""}:
             at = entry == f
@@ -184,13 +185,13 @@ class FamilyGuard(Guard):
         if not mine:
             return None
         ok = np.ones(column.size, dtype=bool)
-        table = column.column.values
-        index = {v: i for i, v in enumerate(table)}
         for f in {self.family(v) for v in mine}:
             if f not in column.by_family:
                 continue
             items, values = column.by_family[f]
-            wanted = [index[v] for v in mine if self.family(v) == f and v in index]
+            wanted = [
+                column.code_of[v] for v in mine if self.family(v) == f and v in column.code_of
+            ]
             hit = np.unique(items[np.isin(values, wanted)])
             ok[np.setdiff1d(np.unique(items), hit)] = False
         return ok if column.rows is None else ok[column.rows]

@@ -216,29 +216,6 @@ def fits(offer: tuple[str | None, str | None], item: tuple[str | None, str | Non
     return not checks or any(checks)
 
 
-def find_in_text(text: str) -> tuple[str | None, str]:
-    """Find a colour in a lowercased title; return it and the title with the colour text removed.
-
-    A parenthesised English name wins (``зеленый (lemon green)`` → ``lemon green``), then a
-    Cyrillic phrase, then a trailing Latin phrase. An unknown colour stays None: never guessed.
-    """
-    color: str | None = None
-    rest = text
-    for m in _PAREN_RE.finditer(text):
-        found = canonical(m.group(1), strict=False)
-        if found:
-            color = found
-            rest = rest.replace(m.group(0), " ")
-            break
-    cyr = _CYRILLIC_RE.search(rest)
-    if cyr:
-        color = color or _CYRILLIC_FORMS[cyr.group(1)]
-        rest = rest[: cyr.start()] + " " + rest[cyr.end() :]
-    if color is None:
-        color, rest = _trailing_latin(rest)
-    return color, " ".join(rest.split())
-
-
 def _trailing_latin(text: str) -> tuple[str | None, str]:
     """A Latin colour phrase among the title's tokens: the first ``shade* base`` run, longest.
 

@@ -25,6 +25,7 @@ NOISE = frozenset(
      "original", "под", "заказ", "цена", "за", "упак", "упак.", "упаковка", "руб", "р", "₽", "!!!", "арт", "арт.", "артикул", "код",
      "sku", "art", "art."}
 )  # fmt: skip
+_COLOR_FORMS = colors.all_cyrillic_forms()  # read once, not per title
 QUANTITY_KINDS = ("volume", "mass", "length", "pieces", "power", "voltage", "rom")
 
 
@@ -83,7 +84,7 @@ def color_word(title: str) -> str | None:
     colour; English words are names too (a marketing colour comes as an attribute)."""
     text = unicodedata.normalize("NFKC", title).replace("ё", "е").replace("Ё", "Е")
     shouting = not any(ch.islower() for ch in text)
-    forms = colors.all_cyrillic_forms()
+    forms = _COLOR_FORMS
     for word in re.findall(r"[^\W\d_]+", text):
         low = word.lower()
         if low in forms and (shouting or word == low):
