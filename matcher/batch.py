@@ -97,10 +97,10 @@ class Matching(Protocol):
 
     def observe(self, stage: str, seconds: float) -> None: ...
 
-    def prepare(self, offer: Offer) -> Prepared: ...
+    def prepare(self, offer: Offer, index: CatalogIndex) -> Prepared: ...
 
     def match_prepared(
-        self, items: Sequence[Prepared], index: CatalogIndex | None = None
+        self, items: Sequence[Prepared], index: CatalogIndex
     ) -> list[MatchResult]: ...
 
 
@@ -110,31 +110,37 @@ class BatchMatcher:
     def __init__(
         self,
         pipeline: Matching,
-        limits: Limits | None = None,
+        limits: Limits,
         attempts: int = 2,
         retry_backoff_s: float = 0.05,
     ) -> None:
         self.pipeline = pipeline
-        self.limits = limits or Limits()
+        self.limits = limits
         self.attempts = attempts
         self.retry_backoff_s = retry_backoff_s
 
     def run(self, records: Sequence[Record]) -> list[Output]:
         """Outputs for ``records``: dead letters, then results in input order."""
         out: list[Output] = []
-        ready: list[tuple[Record, Prepared]] = []
-        started = time.perf_counter()
+        valid: list[tuple[Record, Offer]] = []
         for record in records:
             try:
-                ready.append((record, self._prepare(record)))
+                valid.append((record, parse_offer(record.value or b"", self.limits)))
+            except InvalidOffer as exc:
+                out.append(dead(record, exc.kind, str(exc)))
+        if not valid:
+            return out
+        index = self.pipeline.catalog()  # unreachable or missing: raised, the caller waits
+        started = time.perf_counter()
+        ready: list[tuple[Record, Prepared]] = []
+        for record, offer in valid:  # read as the catalog was read (its profile)
+            try:
+                ready.append((record, self._prepare(offer, index)))
             except InvalidOffer as exc:
                 out.append(dead(record, exc.kind, str(exc)))
             except Exception as exc:  # the normalizer broke on this one event
                 out.append(dead(record, PROCESSING_ERROR, _describe(exc)))
         self.pipeline.observe("normalize", time.perf_counter() - started)
-        if not ready:
-            return out
-        index = self.pipeline.catalog()  # unreachable or missing: raised, the caller waits
         for record, result in self._match(ready, index):
             if isinstance(result, MatchResult):
                 out.append(self._serialize(record, result))
@@ -142,8 +148,8 @@ class BatchMatcher:
                 out.append(dead(record, PROCESSING_ERROR, _describe(result)))
         return out
 
-    def _prepare(self, record: Record) -> Prepared:
-        prepared = self.pipeline.prepare(parse_offer(record.value or b"", self.limits))
+    def _prepare(self, offer: Offer, index: CatalogIndex) -> Prepared:
+        prepared = self.pipeline.prepare(offer, index)
         if not prepared.normalized.title:
             raise InvalidOffer(EMPTY_TITLE, "the title names no product once normalized")
         return prepared
@@ -152,6 +158,8 @@ class BatchMatcher:
         self, group: list[tuple[Record, Prepared]], index: CatalogIndex
     ) -> list[tuple[Record, MatchResult | Exception]]:
         """Results for ``group``, or for each offer that cannot be matched, its exception."""
+        if not group:
+            return []
         error: Exception | None = None
         for attempt in range(self.attempts if len(group) > 1 else 1):
             try:
@@ -168,7 +176,7 @@ class BatchMatcher:
             half = len(group) // 2
             return self._match(group[:half], index) + self._match(group[half:], index)
         try:
-            self.pipeline.match_prepared([self.pipeline.prepare(PROBE)], index)
+            self.pipeline.match_prepared([self.pipeline.prepare(PROBE, index)], index)
         except Exception as probe_error:
             raise SystemicFailure(f"a known-good offer fails too: {probe_error}") from error
         return [(group[0][0], error)]

@@ -1,24 +1,30 @@
-"""The matching pipeline for a batch: normalize → encode → search → decide.
+"""The matching pipeline for a batch: normalize → encode → score → decide.
 
 The same object serves the Kafka consumer, ``matcher match`` and the evaluations, so what is
-measured offline is what runs online. Normalizing is per offer (:meth:`MatchPipeline.prepare`),
-so one offer that breaks the normalizer is isolated before the batch's single model call.
+measured offline is what runs online. Offers are read by the profile the catalog was read with
+(recorded with its snapshot), and decided by that profile's decision (:class:`Decisions`).
+Normalizing is per offer (:meth:`MatchPipeline.prepare`), so one offer that breaks the
+normalizer is isolated before the batch's single model call.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Any
 
+from matcher import profiles
 from matcher.catalog.index import CatalogIndex
-from matcher.decision import Decider, Decision
+from matcher.decision import Decider, Decision, DecisionConfig
+from matcher.decision.decider import SecondStage
 from matcher.decision.search import blocking_pool
 from matcher.encoding import Encoder, namespace
 from matcher.events import Candidate, MatchResult, Offer
-from matcher.normalize import Normalized, get_profile, normalize
+from matcher.normalize import Normalized
+from matcher.profiles import Profile
 
 
 @dataclass(frozen=True)
@@ -29,58 +35,86 @@ class Prepared:
     normalized: Normalized
 
 
+@dataclass
+class Decisions:
+    """The decision for each profile a catalog may be read with: the model's saved decision
+    resolved for that profile, the deployment's overrides on top (one Decider per profile)."""
+
+    config: DecisionConfig
+    overrides: dict[str, Any] = field(default_factory=dict)
+    reranker: SecondStage | None = None
+    top_k: int = 5
+    dense_floor: float = 0.0  # the model's cosine floor (matcher.scoring.Scorer)
+    _made: dict[str, Decider] = field(default_factory=dict, repr=False)
+
+    def for_profile(self, profile: Profile) -> Decider:
+        found = self._made.get(profile.name)
+        if found is None:
+            config = self.config.resolve(profile).with_overrides(**self.overrides)
+            found = Decider(config, profile, self.reranker, self.top_k, self.dense_floor)
+            self._made[profile.name] = found
+        return found
+
+
 class MatchPipeline:
     """Matches batches of offers against whatever catalog ``catalog()`` returns now."""
 
     def __init__(
-        self,
-        encoder: Encoder,
-        catalog: Callable[[], CatalogIndex],
-        decider: Decider,
-        observe: Callable[[str, float], None] | None = None,
+        self, encoder: Encoder, catalog: Callable[[], CatalogIndex], decisions: Decisions
     ) -> None:
         self.encoder = encoder
         self.catalog = catalog
-        self.decider = decider
-        self.observe = observe or (lambda stage, seconds: None)  # stage timings, for metrics
-        self.profile = get_profile(decider.config.profile)
-        self.namespace = namespace(encoder.fingerprint, self.profile.tag)
+        self.decisions = decisions
+        # Called with (stage, seconds) after each stage of a batch: metrics subscribe here.
+        self.observers: list[Callable[[str, float], None]] = []
 
-    def prepare(self, offer: Offer) -> Prepared:
+    def observe(self, stage: str, seconds: float) -> None:
+        """Tell every observer how long ``stage`` took."""
+        for observer in self.observers:
+            observer(stage, seconds)
+
+    @staticmethod
+    def profile_of(index: CatalogIndex) -> Profile:
+        """The profile the catalog's listings were read with (offers are read the same way)."""
+        return profiles.get(index.profile or profiles.FALLBACK)
+
+    def decider(self, index: CatalogIndex) -> Decider:
+        return self.decisions.for_profile(self.profile_of(index))
+
+    def prepare(self, offer: Offer, index: CatalogIndex) -> Prepared:
         attributes = tuple(sorted(offer.attributes.items())) if offer.attributes else ()
-        return Prepared(offer, _normalized(self.profile.name, offer.title, attributes))
+        profile = self.profile_of(index)
+        return Prepared(offer, _normalized(profile.name, offer.title, attributes))
 
     def match(self, offers: Sequence[Offer]) -> list[MatchResult]:
         """One result per offer, in order."""
-        return self.match_prepared([self.prepare(o) for o in offers])
+        index = self.catalog()
+        return self.match_prepared([self.prepare(o, index) for o in offers], index)
 
-    def match_prepared(
-        self, items: Sequence[Prepared], index: CatalogIndex | None = None
-    ) -> list[MatchResult]:
-        """One result per prepared offer, against ``index`` (default: the current catalog)."""
+    def match_prepared(self, items: Sequence[Prepared], index: CatalogIndex) -> list[MatchResult]:
+        """One result per prepared offer, against ``index``."""
         if not items:
             return []
-        index = index if index is not None else self.catalog()
+        profile = self.profile_of(index)
+        decider = self.decisions.for_profile(profile)
         texts = [p.normalized.text for p in items]
-        attrs = [p.normalized.attributes for p in items]
-        if self.profile.catalog_brands and index.brands:
-            attrs = [
-                a if a.brand else replace(a, brand=index.brands.find(p.offer.title))
-                for p, a in zip(items, attrs, strict=True)
-            ]
-        pools = None if index.exact else [blocking_pool(a, index) for a in attrs]
+        attrs = [
+            profile.complete(p.normalized.attributes, p.offer.title, index.brands) for p in items
+        ]
+        pools = None if index.exact else [blocking_pool(a, index, profile.blocking) for a in attrs]
         t0 = time.perf_counter()
         vectors = self.encoder.encode(texts)
         t1 = time.perf_counter()
-        candidates = index.search(vectors, pools, texts, self.decider.config.fusion)
+        candidates = index.search(vectors, decider.scorer, texts, pools)
         t2 = time.perf_counter()
-        decisions = self.decider.decide(index, attrs, texts, candidates)
+        decisions = decider.decide(index, attrs, texts, candidates)
         t3 = time.perf_counter()
         for stage, seconds in (("encode", t1 - t0), ("search", t2 - t1), ("decide", t3 - t2)):
             self.observe(stage, seconds)
         now = datetime.now(timezone.utc)
+        model = namespace(self.encoder.fingerprint, profile.tag)
         return [
-            _result(p.offer, text, decision, self.namespace, index.version, now)
+            _result(p.offer, text, decision, model, index.version, now)
             for p, text, decision in zip(items, texts, decisions, strict=True)
         ]
 
@@ -88,7 +122,7 @@ class MatchPipeline:
 @lru_cache(maxsize=65536)
 def _normalized(profile: str, title: str, attributes: tuple[tuple[str, object], ...]) -> Normalized:
     """Normalizing is pure: a re-sent price list pays for it once (values are hashable scalars)."""
-    return normalize(title, dict(attributes), profile)
+    return profiles.get(profile).normalize(title, dict(attributes))
 
 
 def _result(

@@ -48,22 +48,21 @@ class InvalidOffer(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on one input event; anything beyond goes to the dead-letter topic."""
+    """Bounds on one input event; anything beyond goes to the dead-letter topic. The values are
+    the deployment's (``MATCHER_MAX_*``, :mod:`streams.settings`): no defaults here."""
 
-    max_event_bytes: int = 64 * 1024
-    max_title_chars: int = 512
-    max_field_chars: int = 1024  # any other string: ids, attribute keys and values, extra fields
-    max_attributes: int = 64
-    max_depth: int = 4  # the offer object is depth 1, its ``attributes`` object depth 2
+    max_event_bytes: int
+    max_title_chars: int
+    max_field_chars: int  # any other string: ids, attribute keys and values, extra fields
+    max_attributes: int
+    max_depth: int  # the offer object is depth 1, its ``attributes`` object depth 2
 
 
-def parse_offer(raw: bytes | str, limits: Limits | int | None = None) -> Offer:
-    """Decode, parse and validate one offer event (``limits`` may be a bare title limit).
+def parse_offer(raw: bytes | str, limits: Limits) -> Offer:
+    """Decode, parse and validate one offer event.
 
     Raises :class:`InvalidOffer` with one of the error classes above.
     """
-    if not isinstance(limits, Limits):
-        limits = Limits() if limits is None else Limits(max_title_chars=limits)
     size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
     if size > limits.max_event_bytes:
         raise InvalidOffer(

@@ -4,8 +4,8 @@ Several workers cannot share one HTTP port, so this app has no endpoint: run ``m
 (one process per container or pod) where probes and metrics are needed.
 """
 
-from streams import logs
-from streams.app import build_app
+from streams.kafka.app import build_app
+from streams.ops import logs
 from streams.settings import get_settings
 
 logs.configure(get_settings().log_level, get_settings().log_format)

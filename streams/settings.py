@@ -105,24 +105,30 @@ class Settings(BaseSettings):
     cache_dir: str | None = Field(
         None, description="where packaged models are unpacked; unset = the user cache"
     )
-    profile: str | None = Field(
-        None,
-        description="how listings are read: generic or phones; unset = the model's decision "
-        "config, else generic",
+    profile: str = Field(
+        "auto",
+        description="how listings are read: `auto` (chosen from the catalog when it is loaded, "
+        "recorded with it; consumers use the catalog's), or a profile: generic, phones, tyres",
+    )
+    auto_profile_min_share: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="`auto` picks a domain profile when it claims at least this share of the "
+        "catalog's items, else generic",
     )
     threshold: float | None = Field(
         None,
         description="score at or above which the best compatible candidate is a match; unset = "
-        "the threshold saved with the model (matcher.json), else the profile's (generic 0.6, "
-        "phones 0.80)",
+        "the threshold saved with the model (matcher.json) for the catalog's profile, else the "
+        "profile's default",
     )
     lexical_weight: float | None = Field(
         None,
         ge=0.0,
         le=1.0,
         description="share of the character n-gram TF-IDF cosine in the score (the rest is the "
-        "model's cosine); unset = the model's saved one, else the profile's (generic 0.5, "
-        "phones 0)",
+        "model's cosine); unset = the model's saved one, else the profile's",
     )
     top_k: int = Field(5, ge=1, le=100, description="candidates returned with each result")
     guards: bool = Field(

@@ -12,14 +12,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from matcher.encoding import Encoder, load_encoder
-from streams.embedded import Embedded, embedded
+from streams.devtools.embedded import Embedded, embedded
 from streams.settings import Settings
 
 
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     """The default model (all-MiniLM-L6-v2 from its PyPI package), loaded once."""
-    return load_encoder("all-MiniLM-L6-v2", batch_size=32)
+    return load_encoder("all-MiniLM-L6-v2", "torch", batch_size=32)
 
 
 @pytest.fixture(scope="session")

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from matcher import profiles
+from matcher.batch import BatchMatcher
 from matcher.catalog.index import CatalogIndex
+from matcher.catalog.ingest import reading
 from matcher.events import MatchResult, Offer
-from matcher.normalize import normalize
 from matcher.pipeline import Prepared
+from matcher.validation import Limits
+
+GENERIC = profiles.get("generic")
+# The settings' defaults (streams.settings), for tests of the library alone.
+LIMITS = Limits(
+    max_event_bytes=65536, max_title_chars=512, max_field_chars=1024, max_attributes=64, max_depth=4
+)
+
+
+def batch_matcher(pipeline: object, **kw: object) -> BatchMatcher:
+    """The batch path around ``pipeline`` with the default limits."""
+    return BatchMatcher(pipeline, LIMITS, **kw)  # type: ignore[arg-type]
 
 
 def fake_match(offers: Sequence[Offer]) -> list[MatchResult]:
@@ -53,7 +69,10 @@ class FakePipeline:
 
     def __init__(self, match: Callable[[Sequence[Offer]], list[MatchResult]] = fake_match) -> None:
         self.match = match
-        self.index = CatalogIndex.from_items([], [], [], np.zeros((0, 4), dtype=np.float32))
+        self.observers: list[Callable[[str, float], None]] = []
+        self.index = CatalogIndex.from_items(
+            [], [], [], np.zeros((0, 4), dtype=np.float32), reading(GENERIC), GENERIC.schema
+        )
 
     def catalog(self) -> CatalogIndex:
         return self.index
@@ -61,10 +80,33 @@ class FakePipeline:
     def observe(self, stage: str, seconds: float) -> None:
         pass
 
-    def prepare(self, offer: Offer) -> Prepared:
-        return Prepared(offer, normalize(offer.title, offer.attributes))
+    def prepare(self, offer: Offer, index: CatalogIndex) -> Prepared:
+        return Prepared(offer, GENERIC.normalize(offer.title, offer.attributes))
 
-    def match_prepared(
-        self, items: Sequence[Prepared], index: CatalogIndex | None = None
-    ) -> list[MatchResult]:
+    def match_prepared(self, items: Sequence[Prepared], index: CatalogIndex) -> list[MatchResult]:
         return self.match([p.offer for p in items])
+
+
+class Read:
+    """Attribute-style reading of :class:`Attributes` in assertions (unknown: None)."""
+
+    def __init__(self, attributes: Mapping[str, object]) -> None:
+        self._attributes = attributes
+
+    def __getattr__(self, name: str) -> Any:
+        value = self._attributes.get(name)
+        return value
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A normalized listing for assertions: title, text, and its attributes as :class:`Read`."""
+
+    title: str
+    text: str
+    attributes: Read
+
+
+def read(profile: str, title: str, attributes: Mapping[str, object] | None = None) -> Listing:
+    n = profiles.get(profile).normalize(title, attributes)
+    return Listing(n.title, n.text, Read(n.attributes))

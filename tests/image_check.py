@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from matcher.catalog import read_catalog
-from matcher.catalog.ingest import load
 from matcher.lab.datagen import build_market, write
-from matcher.normalize import get_profile
-from streams.components import build_encoder, build_store
-from streams.embedded import embedded, free_port
+from streams.components import build_encoder, load_catalog
+from streams.devtools.embedded import embedded, free_port
+from streams.kafka.topics import ensure_topics
 from streams.settings import Settings, to_env
-from streams.topics import ensure_topics
 from tests.integration_helpers import have_ids, payloads, produce_to, read_topic
 from tests.test_operations import get, metric, wait_http
 
@@ -61,12 +59,7 @@ async def check(tag: str) -> dict[str, Any]:
         )
         await ensure_topics(cfg)
         encoder = build_encoder(cfg)
-        loaded = load(
-            read_catalog(work / "catalog.jsonl"),
-            encoder,
-            build_store(cfg, encoder),
-            get_profile("phones"),
-        )
+        loaded = load_catalog(cfg, encoder, read_catalog(work / "catalog.jsonl"))
         report["catalog_version"] = loaded.version
         name = f"matcher-check-{port}"
         env_args = [f"--env={k}={v}" for k, v in to_env(cfg).items() if k != "MATCHER_CACHE_DIR"]

@@ -15,12 +15,14 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from matcher.catalog import CatalogItem, RedisCatalog
-from matcher.catalog.ingest import LoadReport, load
+from matcher.catalog.ingest import LoadReport
 from matcher.encoding import Encoder
 from matcher.lab.datagen import build_market
-from streams.app import MatcherApp, build_app
-from streams.components import Matcher, build_matcher, build_store, profile_of
-from streams.demo import offer_payload, wait_running
+from streams.components import Matcher, build_matcher, build_store
+from streams.components import load_catalog as load_into_redis
+from streams.devtools.demo import offer_payload
+from streams.kafka.app import MatcherApp, build_app
+from streams.ops.runner import running
 from streams.security import kafka_client_options
 from streams.settings import Settings, to_env
 
@@ -47,8 +49,7 @@ def store_of(cfg: Settings, encoder: Encoder) -> RedisCatalog:
 def load_catalog(
     cfg: Settings, encoder: Encoder, items: list[CatalogItem], replace: bool = False
 ) -> LoadReport:
-    profile = profile_of(cfg, encoder)
-    return load(items, encoder, store_of(cfg, encoder), profile, replace=replace, progress=False)
+    return load_into_redis(cfg, encoder, items, replace=replace, progress=False)
 
 
 def payloads(offers: list[dict[str, Any]]) -> list[tuple[bytes, bytes]]:
@@ -125,13 +126,8 @@ async def consumer(
 ) -> AsyncIterator[MatcherApp]:
     """An in-process ``matcher run`` on ``cfg``, stopped (and awaited) on exit."""
     matcher = build_app(cfg, built or build_matcher(cfg, encoder))
-    task = asyncio.create_task(matcher.app.run())
-    try:
-        await wait_running(matcher.broker)
+    async with running(matcher):
         yield matcher
-    finally:
-        matcher.app.exit()
-        await asyncio.wait_for(task, 60)
 
 
 async def produce_to(cfg: Settings, payloads: list[tuple[bytes, bytes]]) -> None:

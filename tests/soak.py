@@ -25,14 +25,12 @@ from rich.progress import Progress, TextColumn
 from rich.table import Table
 
 from matcher.catalog import read_catalog
-from matcher.catalog.ingest import load
 from matcher.lab.datagen import build_market, write
-from matcher.normalize import get_profile
-from streams.components import build_encoder, build_store
-from streams.demo import offer_payload, produce
-from streams.embedded import start_redis, start_tansu
+from streams.components import build_encoder, load_catalog
+from streams.devtools.demo import offer_payload, produce
+from streams.devtools.embedded import start_redis, start_tansu
+from streams.kafka.topics import ensure_topics
 from streams.settings import Settings
-from streams.topics import ensure_topics
 from tests.integration_helpers import consumer_process, stop
 
 
@@ -56,12 +54,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         market = build_market(seed=42)
         write(market, work)
         encoder = build_encoder(cfg)
-        load(
-            read_catalog(work / "catalog.jsonl"),
-            encoder,
-            build_store(cfg, encoder),
-            get_profile("phones"),
-        )
+        load_catalog(cfg, encoder, read_catalog(work / "catalog.jsonl"))
         titles = [o for split in market.offers.values() for o in split]
         offers = [dict(titles[i % len(titles)], offer_id=f"soak-{i}") for i in range(args.offers)]
         procs = [

@@ -7,21 +7,29 @@ import fakeredis
 import numpy as np
 import pytest
 
+from matcher import profiles
 from matcher.catalog import (
     CatalogItem,
     CatalogMissing,
     CatalogUnavailable,
-    LiveCatalog,
     RedisCatalog,
     ingest,
     read_catalog,
 )
+from matcher.catalog import LiveCatalog as Live
 from matcher.catalog.columns import AttributeColumns
 from matcher.catalog.ingest import EmptyReplace, load
-from matcher.normalize import Attributes, get_profile
+from matcher.normalize import Attributes
+from matcher.scoring import Scorer
 from tests.fakes import HashEncoder
 
-PHONES = get_profile("phones")
+PHONES = profiles.get("phones")
+
+
+def LiveCatalog(store: RedisCatalog, **kw: object) -> Live:
+    """The consumer's view with the settings' refresh and staleness defaults."""
+    args: dict[str, object] = {"refresh_s": 0.5, "max_staleness_s": 10.0} | kw
+    return Live(store, profiles.get, **args)  # type: ignore[arg-type]
 
 
 def items(*specs: tuple[str, str]) -> list[CatalogItem]:
@@ -47,7 +55,8 @@ def test_first_load_writes_a_base_the_view_hydrates(store: RedisCatalog) -> None
     index = LiveCatalog(store).current()
     assert index.version == 1 and sorted(index.ids.tolist()) == ["a", "b"]
     by_id = {str(index.ids[r]): index.attributes(r) for r in range(index.rows)}
-    assert by_id["a"].ram == 4 and by_id["b"].color == "blue"
+    assert by_id["a"].integer("ram") == 4 and by_id["b"].text("color") == "blue"
+    assert index.profile == "phones" and store.head().profile == "phones"  # type: ignore[union-attr]
     assert all(k.startswith(b"{t:hash-encoder}:") for k in store.client.scan_iter())  # one hash tag
 
 
@@ -77,7 +86,7 @@ def test_changes_reach_the_view_as_a_delta(store: RedisCatalog) -> None:
     # The delta's rows are matched too: search finds the added item by its own vector.
     load(items(("d", "tecno spark 20 8/256 gold")), enc, store, PHONES, progress=False)  # type: ignore[arg-type]
     index = view.current()
-    (cands,) = index.search(enc.encode(["tecno spark 20 8/256 gold"]))
+    (cands,) = index.search(enc.encode(["tecno spark 20 8/256 gold"]), Scorer(0.0))
     assert str(index.ids[int(np.argmax(cands.scores))]) == "d"
     assert not np.isfinite(cands.scores[~index.alive]).any()  # deleted rows never score
 
@@ -135,7 +144,7 @@ def test_replace_with_nothing_refuses_unless_forced(store: RedisCatalog) -> None
 
 def test_delete_by_id(store: RedisCatalog) -> None:
     load(TWO, HashEncoder(), store, PHONES, progress=False)  # type: ignore[arg-type]
-    report = ingest.delete(store, ["a"])
+    report = ingest.delete(store, ["a"], PHONES.schema)
     assert report.version == 2 and ids(LiveCatalog(store)) == ["b"]
 
 
@@ -152,11 +161,30 @@ def test_models_do_not_share_vectors() -> None:
 def test_columns_round_trip_and_concat() -> None:
     a = [Attributes(color="green", ram=8), Attributes(brand="xiaomi", model="14 pro")]
     b = [Attributes(color="blue", brand="xiaomi"), Attributes()]
-    cols = AttributeColumns.build(a)
-    back = AttributeColumns.from_bytes(cols.to_bytes())
-    assert [back.row(i) for i in range(2)] == a
-    both = cols.concat(AttributeColumns.build(b))
+    cols = AttributeColumns.build(a, PHONES.schema)
+    back = AttributeColumns.from_bytes(cols.to_bytes(), PHONES.schema)
+    assert [back.row(i) for i in range(2)] == a and back.missing == ()
+    both = cols.concat(AttributeColumns.build(b, PHONES.schema))
     assert [both.row(i) for i in range(4)] == a + b
+
+
+def test_a_column_the_snapshot_lacks_reads_as_unknown() -> None:
+    """A schema that grew a field still reads an older snapshot: the new column is unknown
+    (never a conflict) and named as missing; a column the schema dropped is ignored."""
+    from matcher.normalize import Field, Schema
+
+    old = Schema((Field("ram", "int"), Field("color", "str"), Field("gone", "float")))
+    new = Schema(
+        (Field("ram", "int"), Field("color", "str"), Field("codes", "multi"), Field("w", "float")),
+        version=2,
+    )
+    blob = AttributeColumns.build(
+        [Attributes(ram=8, color="red", gone=1.0), Attributes()], old
+    ).to_bytes()
+    back = AttributeColumns.from_bytes(blob, new)
+    assert back.missing == ("codes", "w")
+    assert back.row(0) == Attributes(ram=8, color="red") and back.row(1) == Attributes()
+    assert np.isnan(back["w"]).all() and back["codes"].of(0) == ()
 
 
 def test_read_catalog_jsonl_and_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -172,7 +200,7 @@ def test_read_catalog_jsonl_and_csv(tmp_path) -> None:  # type: ignore[no-untype
     c = tmp_path / "c.csv"
     c.write_text("catalog_id,title,color\nx,iphone 15 128gb,black\n", encoding="utf-8")
     item = read_catalog(c)[0]
-    assert PHONES.normalize(item.title, item.attributes).attributes.color == "black"
+    assert PHONES.normalize(item.title, item.attributes).attributes.text("color") == "black"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "no id"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="catalog_id"):
@@ -182,7 +210,7 @@ def test_read_catalog_jsonl_and_csv(tmp_path) -> None:  # type: ignore[no-untype
 def test_large_catalogs_search_through_ann_with_exact_guards() -> None:
     from matcher.catalog.index import CatalogIndex
     from matcher.catalog.segment import Segment
-    from matcher.decision import GUARDS, GuardSet
+    from matcher.decision import GuardSet
     from matcher.decision.search import best_compatible, blocking_pool
 
     rng = np.random.default_rng(1)
@@ -191,22 +219,22 @@ def test_large_catalogs_search_through_ann_with_exact_guards() -> None:
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     attrs = [Attributes(model=f"m{i % 300}", ram=8 if (i // 300) % 2 else 12) for i in range(n)]
     ids = [f"i{i:05d}" for i in range(n)]  # sorted as built: rows keep their numbers
-    base = Segment.build(ids, ["t"] * n, attrs, vecs, ann_min_items=1000)
+    base = Segment.build(ids, ["t"] * n, attrs, vecs, PHONES.schema, ann_min_items=1000)
     assert base.ann is not None and base.vectors is None
     index = CatalogIndex(base, version=1)
     assert not index.exact
     # The ANN proposes; scores are exact (up to int8) for what it proposes.
-    (cands,) = index.search(vecs[[42]])
+    (cands,) = index.search(vecs[[42]], Scorer(0.0))
     assert 42 in cands.rows and cands.scores[list(cands.rows).index(42)] > 0.98
     assert len(cands.rows) < n
     # An offer for model m7 with 12 GB: the blocking pool brings in every m7 item, so the guarded
     # variant is found even when the ANN does not propose it.
     offer = Attributes(model="m7", ram=12)
-    pool = blocking_pool(offer, index)
+    pool = blocking_pool(offer, index, PHONES.blocking)
     assert pool is not None and sorted(pool.tolist()) == list(range(7, n, 300))
-    (pooled,) = index.search(vecs[[43]], [pool])
-    row, _ = best_compatible(offer, pooled, index, GuardSet(list(GUARDS)))  # type: ignore[misc]
-    assert attrs[row].model == "m7" and attrs[row].ram == 12
+    (pooled,) = index.search(vecs[[43]], Scorer(0.0), pools=[pool])
+    row, _ = best_compatible(offer, pooled, index, GuardSet(PHONES.guards))  # type: ignore[misc]
+    assert attrs[row].text("model") == "m7" and attrs[row].integer("ram") == 12
     # A snapshot round trip keeps the ANN index.
-    again = Segment.from_parts(base.to_parts(), dim)
+    again = Segment.from_parts(base.to_parts(), dim, PHONES.schema)
     assert again.ann is not None and len(again) == n

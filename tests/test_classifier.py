@@ -6,9 +6,17 @@ import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier
 
 from matcher.catalog.index import CatalogIndex
+from matcher.catalog.ingest import reading
 from matcher.decision import Decider, DecisionConfig
 from matcher.decision.classifier import FEATURES, TreeEnsemble, fit, pair_features
-from matcher.normalize import normalize
+from matcher.normalize import Normalized
+from matcher.profiles import get
+
+GENERIC = get("generic")
+
+
+def normalize(title: str) -> Normalized:
+    return GENERIC.normalize(title)
 
 
 def _data(n: int = 600, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -67,11 +75,17 @@ def test_the_learned_decision_is_saved_with_the_model_and_decides(tmp_path) -> N
     items = [normalize(t) for t in titles]
     vecs = np.eye(2, 4, dtype=np.float32)
     index = CatalogIndex.from_items(
-        ["a", "b"], [n.text for n in items], [n.attributes for n in items], vecs
+        ["a", "b"],
+        [n.text for n in items],
+        [n.attributes for n in items],
+        vecs,
+        reading(GENERIC),
+        GENERIC.schema,
     )
     offers = [normalize("ВВГ 3x1.5 50m KL0063"), normalize("ВВГ 3x1.5 50m")]
     texts = [o.text for o in offers]
-    cands = index.search(np.tile(vecs[0], (2, 1)), None, texts, 0.5)
-    decided = Decider(loaded).decide(index, [o.attributes for o in offers], texts, cands)
+    decider = Decider(loaded, GENERIC)
+    cands = index.search(np.tile(vecs[0], (2, 1)), decider.scorer, texts)
+    decided = decider.decide(index, [o.attributes for o in offers], texts, cands)
     assert decided[0].verdict.matched is not None and decided[0].verdict.matched.catalog_id == "a"
     assert decided[1].verdict.matched is None and decided[1].verdict.reason == "classifier:no_match"

@@ -10,11 +10,11 @@ from typing import Any
 from aiokafka import ConsumerRecord, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
-from matcher.batch import BatchMatcher, Output
+from matcher.batch import Output
 from matcher.events import MatchResult, Offer
-from streams.health import Backoff
-from streams.processor import BatchProcessor
-from tests.fakes import FakePipeline, fake_match
+from streams.kafka.processor import BatchProcessor
+from streams.ops.health import Backoff
+from tests.fakes import FakePipeline, batch_matcher, fake_match
 
 
 def record(
@@ -82,7 +82,7 @@ class FakeBroker:
 
 
 def processor(match: Any, broker: FakeBroker, ready: Any = lambda: True) -> BatchProcessor:
-    batch = BatchMatcher(FakePipeline(match), retry_backoff_s=0.0)  # type: ignore[arg-type]
+    batch = batch_matcher(FakePipeline(match), retry_backoff_s=0.0)  # type: ignore[arg-type]
     return BatchProcessor(batch, broker.send, Backoff(0.01, 0.05), ready)
 
 
@@ -132,7 +132,7 @@ async def test_malformed_events_go_to_dlq_and_the_rest_is_matched() -> None:
     assert dlq[0]["payload"] == "{oops" and dlq[0]["key"] == "k1" and dlq[0]["source_offset"] == 1
     assert dlq[1]["payload"] is None and dlq[1]["payload_b64"] == "/w=="
     assert consumer.commits[0] == {TopicPartition("offers", 0): OffsetAndMetadata(5, "")}
-    assert proc.stats.dead_lettered == 3
+    assert proc.metrics.total("matcher_dead_letters_total") == 3
 
 
 async def test_failed_publish_rewinds_pauses_and_resumes() -> None:
@@ -147,7 +147,7 @@ async def test_failed_publish_rewinds_pauses_and_resumes() -> None:
         (TopicPartition("offers", 0), 7),
         (TopicPartition("offers", 2), 3),
     ]
-    assert proc.stats.retries == 1 and proc.health.paused
+    assert proc.metrics.total("matcher_batch_retries_total") == 1 and proc.health.paused
     assert consumer.paused() == consumer.assignment()  # nothing is fetched meanwhile
     await asyncio.sleep(0.05)
     assert consumer.paused() == set()  # resumed by itself after the backoff
@@ -195,7 +195,7 @@ async def test_an_unavailable_catalog_pauses_until_it_is_ready() -> None:
 
     ready = [False]
     broker, consumer = FakeBroker(), FakeConsumer()
-    batch = BatchMatcher(Down(), retry_backoff_s=0.0)  # type: ignore[arg-type]
+    batch = batch_matcher(Down(), retry_backoff_s=0.0)  # type: ignore[arg-type]
     proc = BatchProcessor(batch, broker.send, Backoff(0.01, 0.02), lambda: ready[0])
     await proc.handle([record(1, 4, offer("a"))], consumer)
     await proc.drain()
@@ -220,7 +220,11 @@ async def test_partitions_revoked_mid_batch_are_not_retried() -> None:
     proc = processor(fake_match, broker)
     await proc.handle([record(0, 1, offer("a"))], consumer)
     await proc.drain()
-    assert proc.stats.revoked == 1 and not proc.health.paused and consumer.paused() == set()
+    assert (
+        proc.metrics.read("matcher_batches_revoked_total") == 1
+        and not proc.health.paused
+        and consumer.paused() == set()
+    )
 
 
 async def test_shutdown_mid_batch_rewinds_without_commit() -> None:
@@ -253,18 +257,18 @@ async def test_shutdown_mid_batch_rewinds_without_commit() -> None:
         (TopicPartition("offers", 0), 4),
         (TopicPartition("offers", 3), 9),
     ]
-    assert proc.stats.batches == 0
+    assert proc.metrics.batches == 0
 
 
-async def test_stats_stay_bounded() -> None:
+async def test_batch_metrics_count_committed_batches() -> None:
     broker, consumer = FakeBroker(), FakeConsumer()
     proc = processor(fake_match, broker)
     for n in (3, 1, 2):
         await proc.handle([record(0, i, offer(f"o{i}")) for i in range(n)], consumer)
         await proc.drain()
-    assert (proc.stats.batches, proc.stats.records, proc.stats.largest_batch) == (3, 6, 3)
-    assert proc.stats.mean_batch == 2.0
-    assert not any(isinstance(v, list) for v in vars(proc.stats).values())
+    assert proc.metrics.batches == 3 and proc.metrics.mean_batch == 2.0
+    assert proc.metrics.read("matcher_batch_size_bucket", le="1.0") == 1  # the batch of 1
+    assert proc.metrics.read("matcher_offers_total") == 6
 
 
 async def test_batches_overlap_but_commit_in_order_after_their_acks() -> None:

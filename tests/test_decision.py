@@ -5,21 +5,20 @@ import itertools
 import numpy as np
 
 from matcher.catalog.index import Candidates, CatalogIndex
-from matcher.decision import (
-    DEFAULT_THRESHOLD,
-    GUARDS,
-    Band,
-    Decider,
-    DecisionConfig,
-    GuardSet,
-    Scored,
-    conflicts,
-)
+from matcher.catalog.ingest import reading
+from matcher.decision import Band, Decider, DecisionConfig, GuardSet, Scored
 from matcher.decision.policy import ThresholdPolicy
 from matcher.decision.search import best_compatible, top_k
-from matcher.normalize import DEFAULT_PROFILE, Attributes, get_profile
+from matcher.normalize import Attributes
+from matcher.profiles import get
+from matcher.scoring import Scorer
 
-ALL = GuardSet(list(GUARDS))
+PHONES = get("phones")
+ALL = GuardSet(PHONES.guards)
+
+
+def conflicts(offer: Attributes, candidate: Attributes) -> list[str]:
+    return ALL.conflicts(offer, candidate)
 
 
 def A(color: str | None = None, ram: int | None = None, rom: int | None = None) -> Attributes:
@@ -29,7 +28,8 @@ def A(color: str | None = None, ram: int | None = None, rom: int | None = None) 
 def catalog(attrs: list[Attributes], vectors: np.ndarray | None = None) -> CatalogIndex:
     vecs = np.eye(len(attrs), dtype=np.float32) if vectors is None else vectors
     ids = [f"i{n:04d}" for n in range(len(attrs))]  # sorted as given: rows keep their numbers
-    return CatalogIndex.from_items(ids, [f"text {i}" for i in ids], attrs, vecs)
+    texts = [f"text {i}" for i in ids]
+    return CatalogIndex.from_items(ids, texts, attrs, vecs, reading(PHONES), PHONES.schema)
 
 
 def test_conflicts_name_each_attribute() -> None:
@@ -71,13 +71,13 @@ def test_top_k_orders_by_cosine() -> None:
     vecs = rng.normal(size=(50, 8)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     index = catalog([A()] * 50, vecs)
-    first, second = index.search(vecs[[7, 21]])
+    first, second = index.search(vecs[[7, 21]], Scorer(0.0))
     rows, scores = top_k(first, 5)
     assert rows[0] == 7 and top_k(second, 5)[0][0] == 21
     assert np.all(np.diff(scores) <= 0)
     full = vecs[[7]] @ vecs.T
     assert np.allclose(np.sort(full[0])[::-1][:5], scores, atol=1e-6)
-    rows_all, _ = top_k(index.search(vecs[[3]])[0], 100)
+    rows_all, _ = top_k(index.search(vecs[[3]], Scorer(0.0))[0], 100)
     assert sorted(rows_all.tolist()) == list(range(50))
     subset = Candidates(np.array([40, 12, 3]), np.array([0.1, 0.9, -np.inf], dtype=np.float32))
     assert top_k(subset, 5)[0].tolist() == [12, 40]  # rows are the catalog's; -inf is dropped
@@ -135,10 +135,17 @@ def test_best_compatible_searches_the_whole_catalog() -> None:
 
 
 def test_decision_config_round_trips_with_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    generic = get("generic")
     assert DecisionConfig.load(tmp_path) == DecisionConfig()
-    assert DecisionConfig().cutoff == get_profile(DEFAULT_PROFILE).threshold  # none stored
-    assert DecisionConfig(profile="phones").cutoff == DEFAULT_THRESHOLD
-    assert DecisionConfig(profile="phones").fusion == 0.0 < DecisionConfig().fusion
+    assert DecisionConfig().resolve(generic).cutoff == generic.threshold  # none stored
+    assert DecisionConfig().resolve(PHONES).cutoff == PHONES.threshold
+    assert DecisionConfig().resolve(PHONES).lexical_weight == 0.0
+    assert DecisionConfig().resolve(generic).lexical_weight == generic.lexical_weight > 0
+    # A decision calibrated for one profile does not carry over to another's scale.
+    calibrated = DecisionConfig(threshold=0.42, profile="phones", lexical_weight=0.1)
+    assert calibrated.resolve(PHONES).cutoff == 0.42
+    assert calibrated.resolve(generic).cutoff == generic.threshold
+    assert calibrated.resolve(generic).lexical_weight == generic.lexical_weight
     (tmp_path / "matcher.json").write_text('{"training": {"steps": 3}}')
     config = DecisionConfig(threshold=0.7123, guards=("ram", "rom"), band=Band(0.6, 0.8, 0.4))
     config.save(tmp_path)
@@ -167,12 +174,14 @@ def test_decider_uses_the_band_not_the_threshold_with_a_second_stage() -> None:
     ]
     offers, texts = [A()] * 3, ["o1", "o2", "o3"]
     yes = Always(0.9)
-    decided = Decider(DecisionConfig(threshold=0.99), yes, top_k=2).decide(  # type: ignore[arg-type]
+    decided = Decider(DecisionConfig(threshold=0.99), PHONES, yes, top_k=2).decide(  # type: ignore[arg-type]
         index, offers, texts, scores
     )
     assert [d.verdict.reason for d in decided] == ["match", "rerank:match", "below_threshold"]
     assert yes.seen == [("o2", "text i0000")]  # only the score inside the band was reviewed
-    no = Decider(DecisionConfig(threshold=0.99), Always(0.1), top_k=2)  # type: ignore[arg-type]
+    no = Decider(DecisionConfig(threshold=0.99), PHONES, Always(0.1), top_k=2)  # type: ignore[arg-type]
     assert no.decide(index, offers, texts, scores)[1].verdict.reason == "rerank:no_match"
-    plain = Decider(DecisionConfig(threshold=0.99), top_k=2).decide(index, offers, texts, scores)
+    plain = Decider(DecisionConfig(threshold=0.99), PHONES, top_k=2).decide(
+        index, offers, texts, scores
+    )
     assert [d.verdict.reason for d in plain] == ["below_threshold"] * 3

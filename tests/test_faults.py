@@ -23,9 +23,9 @@ from pydantic import SecretStr
 
 from matcher.encoding import Encoder
 from streams.components import build_matcher
-from streams.embedded import Embedded, Server, free_port, start_redis, start_tansu
+from streams.devtools.embedded import Embedded, Server, free_port, start_redis, start_tansu
+from streams.kafka.topics import ensure_topics
 from streams.settings import Settings
-from streams.topics import ensure_topics
 from tests.integration_helpers import (
     consumer,
     consumer_process,

@@ -13,20 +13,27 @@ from matcher.catalog.index import CatalogIndex
 from matcher.catalog.ingest import build_index, stored
 from matcher.catalog.lexical import Lexicon, Postings, Sparse, pair_scores
 from matcher.catalog.segment import Segment
-from matcher.decision import Decider, DecisionConfig
+from matcher.decision import DecisionConfig
 from matcher.decision.guards import GuardSet
 from matcher.encoding import Encoder
 from matcher.events import Offer
-from matcher.normalize import get_profile, normalize
 from matcher.normalize.brands import Brands, skeleton
-from matcher.pipeline import MatchPipeline
+from matcher.pipeline import Decisions, MatchPipeline
+from matcher.profiles import get
+from matcher.scoring import Scorer
+from tests.fakes import Listing, read
 
 FIXTURES = Path(__file__).parent / "fixtures"
-GENERIC = GuardSet(get_profile("generic").guards)
+PROFILE = get("generic")
+GENERIC = GuardSet(PROFILE.guards)
+
+
+def normalize(title: str) -> Listing:
+    return read("generic", title)
 
 
 def conflicts(a: str, b: str) -> list[str]:
-    return GENERIC.conflicts(normalize(a).attributes, normalize(b).attributes)
+    return GENERIC.conflicts(PROFILE.read(a, None).attributes, PROFILE.read(b, None).attributes)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +91,7 @@ def test_brands_are_compared_by_skeleton_and_found_in_titles() -> None:
         CatalogItem("f", "Бур SDS-plus KraftLine 6x110 мм"),
         CatalogItem("g", "Бур KraftLine 8x110 мм", {"бренд": "KraftLine"}),
     ]
-    found = {s.catalog_id: s.attributes.brand for s in stored(items, get_profile("generic"))}
+    found = {s.catalog_id: s.attributes.text("brand") for s in stored(items, PROFILE)}
     assert found == {"k": skeleton("крепыш"), "f": skeleton("kraftline"), "g": "krftln"}
 
 
@@ -120,21 +127,56 @@ def test_lexical_scores_are_cosines_of_tfidf_rows() -> None:
 
 def test_the_lexical_index_travels_with_the_snapshot_and_weights_the_delta() -> None:
     texts = [f"товар {i} артикул kl{i:04d}" for i in range(30)]
-    attrs = [normalize(t).attributes for t in texts]
+    attrs = [PROFILE.read(t, None).attributes for t in texts]
     vecs = np.eye(30, 8, dtype=np.float32)
-    base = Segment.build([f"i{i}" for i in range(30)], texts, attrs, vecs)
-    back = Segment.from_parts(base.to_parts(), 8)
+    schema = PROFILE.schema
+    base = Segment.build([f"i{i}" for i in range(30)], texts, attrs, vecs, schema)
+    back = Segment.from_parts(base.to_parts(), 8, schema)
     assert back.lexical is not None and back.lexicon is not None
     assert np.array_equal(back.lexical.indices, base.lexical.indices)  # type: ignore[union-attr]
     delta = Segment.build(
-        ["new"], ["товар новый kl0099"], attrs[:1], vecs[:1], lexicon=back.lexicon
+        ["new"], ["товар новый kl0099"], attrs[:1], vecs[:1], schema, lexicon=back.lexicon
     )
     index = CatalogIndex(back, delta)
     lexical = index.lexical_scores(["kl0099 товар новый", "kl0007"])
     assert int(np.argmax(lexical[0])) == 30  # the delta row
     assert index.catalog_id(int(np.argmax(lexical[1]))) == "i7"
-    (fused,) = index.search(np.zeros((1, 8), np.float32), None, ["kl0007"], 1.0)
+    (fused,) = index.search(np.zeros((1, 8), np.float32), Scorer(1.0), ["kl0007"])
     assert fused.scores[int(np.argmax(lexical[1]))] == pytest.approx(lexical[1].max())
+
+
+def test_an_ann_catalog_is_scored_on_the_same_hybrid_scale_as_an_exact_one() -> None:
+    """Above the ANN size, candidates are rescored with the same formula: the same item gets
+    the same score whether the catalog is searched exactly or through the ANN index."""
+    rng = np.random.default_rng(0)
+    n = 1200
+    texts = [
+        f"саморез kraftline {3 + i % 4}x{20 + i % 60}mm {100 + i}pcs kl{i:05d}" for i in range(n)
+    ]
+    vecs = rng.standard_normal((n, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ids = [f"i{i:05d}" for i in range(n)]
+    attrs = [PROFILE.read(t, None).attributes for t in texts]
+    exact = CatalogIndex(Segment.build(ids, texts, attrs, vecs, PROFILE.schema))
+    ann = CatalogIndex(Segment.build(ids, texts, attrs, vecs, PROFILE.schema, ann_min_items=1000))
+    assert exact.exact and not ann.exact and ann.base.lexical is None
+    scorer = Scorer(0.5)
+    queries = vecs[[7, 500]] + 0.05 * rng.standard_normal((2, 16)).astype(np.float32)
+    asked = ["kl00007 саморез kraftline", "kl00500 kraftline"]
+    for e, a in zip(
+        exact.search(queries, scorer, asked), ann.search(queries, scorer, asked), strict=True
+    ):
+        assert a.rows is not None
+        best = int(a.rows[int(np.argmax(a.scores))])
+        assert best == int(np.argmax(e.scores))
+        assert a.scores.max() == pytest.approx(e.scores[best], abs=0.02)  # int8 vectors
+        lexical_only = Scorer(1.0)
+    ((e1,), (a1,)) = (
+        exact.search(queries[:1], lexical_only, asked[:1]),
+        ann.search(queries[:1], lexical_only, asked[:1]),
+    )
+    assert a1.rows is not None
+    assert np.allclose(a1.scores, e1.scores[a1.rows], atol=1e-4)  # the same lexical cosines
 
 
 HARDWARE = [
@@ -175,13 +217,13 @@ def test_russian_listings_match_on_the_generic_default(
 
 @pytest.fixture(scope="module")
 def hardware_pipeline(encoder: Encoder) -> MatchPipeline:
-    index = build_index(HARDWARE, encoder, get_profile("generic"), progress=False)
-    return MatchPipeline(encoder, lambda: index, Decider(DecisionConfig()))
+    index = build_index(HARDWARE, encoder, PROFILE, progress=False)
+    return MatchPipeline(encoder, lambda: index, Decisions(DecisionConfig()))
 
 
 def test_hybrid_finds_what_the_dense_model_alone_misses(encoder: Encoder) -> None:
     """The default model's tokenizer reads Cyrillic letter by letter: the lexical side counts."""
-    index = build_index(HARDWARE, encoder, get_profile("generic"), progress=False)
+    index = build_index(HARDWARE, encoder, PROFILE, progress=False)
     offers = [
         "Затирка д/ш PROFIMASTER черная (2,0 кг)",
         "Хим Мастер грунт-концентрат 1:6 1L",
@@ -193,7 +235,7 @@ def test_hybrid_finds_what_the_dense_model_alone_misses(encoder: Encoder) -> Non
     right = ["z-black", "g-16", "k-12", "b-k"]
 
     def top1(weight: float) -> int:
-        found = index.search(vectors, None, texts, weight)
+        found = index.search(vectors, Scorer(weight), texts)
         return sum(
             index.catalog_id(int(np.argmax(c.scores))) == r
             for c, r in zip(found, right, strict=True)
@@ -207,8 +249,8 @@ def _decisions(encoder: Encoder, folder: str, profile: str) -> tuple[float, floa
     items = [json.loads(x) for x in (FIXTURES / folder / "catalog.jsonl").read_text().splitlines()]
     catalog = [CatalogItem(i["catalog_id"], i["title"], i.get("attributes") or {}) for i in items]
     offers = [json.loads(x) for x in (FIXTURES / folder / "offers.jsonl").read_text().splitlines()]
-    index = build_index(catalog, encoder, get_profile(profile), progress=False)
-    pipe = MatchPipeline(encoder, lambda: index, Decider(DecisionConfig(profile=profile)))
+    index = build_index(catalog, encoder, get(profile), progress=False)
+    pipe = MatchPipeline(encoder, lambda: index, Decisions(DecisionConfig()))
     results = pipe.match([Offer.model_validate(o) for o in offers])
     tp = sum(r.catalog_id is not None and r.catalog_id == o["expected_catalog_id"]
              for o, r in zip(offers, results, strict=True))  # fmt: skip

@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 import pytest
 
 from matcher.encoding import Encoder, namespace
-from matcher.normalize import get_profile
-from streams.app import MATCHER, MatcherApp, build_app
-from streams.components import build_matcher
-from streams.demo import produce, wait_running
+from matcher.profiles import get
+from streams.devtools.demo import produce
+from streams.kafka.app import MATCHER, MatcherApp
+from streams.kafka.topics import ensure_topics
 from streams.settings import Settings
-from streams.topics import ensure_topics
 from tests.integration_helpers import (
     MARKET,
+    consumer,
     consumer_process,
     load_catalog,
     offers_for,
@@ -24,7 +24,6 @@ from tests.integration_helpers import (
     read_all,
     small_catalog,
     stop,
-    store_of,
     wait_group_members,
 )
 
@@ -35,12 +34,8 @@ pytestmark = pytest.mark.integration
 async def running(cfg: Settings, encoder: Encoder) -> AsyncIterator[MatcherApp]:
     """An in-process consumer on the real servers, stopped after the test."""
     load_catalog(cfg, encoder, small_catalog())
-    matcher = build_app(cfg, build_matcher(cfg, encoder))
-    task = asyncio.create_task(matcher.app.run())
-    await wait_running(matcher.broker)
-    yield matcher
-    matcher.app.exit()
-    await asyncio.wait_for(task, 60)
+    async with consumer(cfg, encoder) as matcher:
+        yield matcher
 
 
 async def wait_catalog_version(running: MatcherApp, version: int, timeout_s: float = 10) -> None:
@@ -62,7 +57,7 @@ async def test_every_offer_comes_out(cfg: Settings, encoder: Encoder, running: M
     sample = results["o-0"]
     # the model and the profile that read the texts (the catalog's namespace)
     assert sample["catalog_version"] == 1
-    assert sample["model"] == namespace(encoder.fingerprint, get_profile(str(cfg.profile)).tag)
+    assert sample["model"] == namespace(encoder.fingerprint, get(cfg.profile).tag)
     assert sample["candidates"] and sample["normalized"]
     # titles without the colour: the right model and memory is the top candidate for nearly all
     top_ok = sum(
@@ -72,8 +67,8 @@ async def test_every_offer_comes_out(cfg: Settings, encoder: Encoder, running: M
         for o, it in zip(offers, items, strict=True)
     )
     assert top_ok / len(offers) > 0.9
-    stats = running.processor.stats
-    assert stats.batches >= 1 and 1 <= stats.largest_batch <= cfg.batch_size
+    metrics = running.processor.metrics
+    assert metrics.batches >= 1 and 1 <= metrics.mean_batch <= cfg.batch_size
 
 
 async def test_malformed_events_go_to_dlq_and_neighbours_are_matched(
@@ -212,7 +207,7 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
     import subprocess
     import sys
 
-    from matcher.catalog import LiveCatalog
+    from streams.components import live_catalog
 
     items = small_catalog(3)
     path = tmp_path / "catalog.jsonl"
@@ -242,7 +237,7 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
     assert "catalog version 1" in first and "3 embedded, 0 unchanged" in first
     out = cli("catalog", "delete", items[0].catalog_id, items[1].catalog_id)
     assert "catalog version 2" in out
-    snap = LiveCatalog(store_of(cfg, encoder)).current()
+    snap = live_catalog(cfg, encoder).current()
     live = [str(snap.ids[r]) for r in range(snap.rows) if snap.alive[r]]
     assert snap.version == 2 and live == [items[2].catalog_id]
 
@@ -255,7 +250,7 @@ async def test_generic_profile_end_to_end_with_the_lexical_index_from_redis(
     from matcher.catalog import CatalogItem
     from tests.integration_helpers import consumer, read_topic
 
-    cfg = cfg.model_copy(update={"profile": None, "catalog_max_staleness_s": 30.0})
+    cfg = cfg.model_copy(update={"profile": "auto", "catalog_max_staleness_s": 30.0})
     base = [
         CatalogItem(f"b-{i}", f"Бур SDS-plus KraftLine {d}x{n} мм (арт. KL{100 + i:04d})")
         for i, (d, n) in enumerate((d, n) for d in (6, 8, 10, 12) for n in (110, 160, 210))
@@ -277,4 +272,4 @@ async def test_generic_profile_end_to_end_with_the_lexical_index_from_redis(
         events = await read_topic(cfg, cfg.output_topic, lambda e: len(e) >= 3, 120)
     got = {e["offer_id"]: e["catalog_id"] for e in events}
     assert got == {"o1": "b-4", "o2": "z-1", "o3": None}
-    assert all(e["model"].endswith(get_profile("generic").tag) for e in events)
+    assert all(e["model"].endswith(get("generic").tag) for e in events)

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.normalize import Normalized
-from matcher.normalize import normalize as _normalize
 from matcher.normalize.colors import canonical, compatible
+from tests.fakes import Listing, read
 
 
-def normalize(title: str, attributes: dict[str, object] | None = None) -> Normalized:
-    return _normalize(title, attributes, "phones")
+def normalize(title: str, attributes: dict[str, object] | None = None) -> Listing:
+    return read("phones", title, attributes)
 
 
 @pytest.mark.parametrize(

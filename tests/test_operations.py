@@ -17,10 +17,10 @@ import pytest
 from faststream.specification import AsyncAPI
 
 from matcher.encoding import Encoder
-from streams.app import build_app
-from streams.embedded import free_port
+from streams.devtools.embedded import free_port
+from streams.kafka.app import build_app
+from streams.kafka.topics import ensure_topics
 from streams.settings import Settings
-from streams.topics import ensure_topics
 from tests.integration_helpers import (
     consumer_process,
     have_ids,

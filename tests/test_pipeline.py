@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import numpy as np
 
-from matcher.batch import BatchMatcher, RawRecord
+from matcher.batch import RawRecord
 from matcher.catalog import CatalogItem
 from matcher.catalog.index import CatalogIndex
-from matcher.catalog.ingest import build_index
-from matcher.decision import Band, Decider, DecisionConfig
+from matcher.catalog.ingest import build_index, reading
+from matcher.decision import Band, DecisionConfig
 from matcher.events import Offer
-from matcher.normalize import get_profile
-from matcher.pipeline import MatchPipeline
-from tests.fakes import HashEncoder
+from matcher.pipeline import Decisions, MatchPipeline
+from matcher.profiles import get
+from tests.fakes import HashEncoder, batch_matcher
 
-PHONES = get_profile("phones")
+PHONES = get("phones")
 
 
 def pipeline(
@@ -25,9 +24,8 @@ def pipeline(
 ) -> MatchPipeline:
     enc = HashEncoder()
     index = build_index(items, enc, PHONES, progress=False)  # type: ignore[arg-type]
-    return MatchPipeline(
-        enc, lambda: index, Decider(replace(config, profile="phones"), reranker, top_k=2)
-    )  # type: ignore[arg-type]
+    decisions = Decisions(config, reranker=reranker, top_k=2)  # type: ignore[arg-type]
+    return MatchPipeline(enc, lambda: index, decisions)  # type: ignore[arg-type]
 
 
 def variants(n: int) -> list[CatalogItem]:
@@ -48,8 +46,10 @@ def test_guards_find_the_right_variant_beyond_the_top_k() -> None:
 
 def test_empty_catalog() -> None:
     enc = HashEncoder()
-    empty = CatalogIndex.from_items([], [], [], np.zeros((0, enc.dim), dtype=np.float32))
-    pipe = MatchPipeline(enc, lambda: empty, Decider(DecisionConfig()))  # type: ignore[arg-type]
+    empty = CatalogIndex.from_items(
+        [], [], [], np.zeros((0, enc.dim), dtype=np.float32), reading(PHONES), PHONES.schema
+    )
+    pipe = MatchPipeline(enc, lambda: empty, Decisions(DecisionConfig()))  # type: ignore[arg-type]
     (result,) = pipe.match([Offer(offer_id="o", title="anything")])
     assert (result.decision, result.reason, result.candidates, result.score) == (
         "no_match",
@@ -84,7 +84,7 @@ def test_batch_path_dead_letters_and_results_in_order() -> None:
         RawRecord(b"{oops", b"k", "offers", 2, 40),
         RawRecord(json.dumps({"offer_id": "o2", "title": "poco x6 blue"}).encode(), b"o2"),
     ]
-    outputs = BatchMatcher(pipe).run(records)
+    outputs = batch_matcher(pipe).run(records)
     assert [(o.kind, o.key) for o in outputs] == [
         ("dead", b"k"),
         ("result", b"o1"),

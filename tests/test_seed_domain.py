@@ -6,11 +6,11 @@ import pytest
 
 from matcher.catalog import CatalogItem
 from matcher.catalog.ingest import build_index
-from matcher.decision import Decider, DecisionConfig
+from matcher.decision import DecisionConfig
 from matcher.encoding import Encoder
 from matcher.events import Offer
-from matcher.normalize import get_profile
-from matcher.pipeline import MatchPipeline
+from matcher.pipeline import Decisions, MatchPipeline
+from matcher.profiles import get
 
 # The seed card's widget: five offers, each with three candidate sentences; all fifteen form the catalog.
 WIDGET: dict[str, list[str]] = {
@@ -56,7 +56,7 @@ SEED_PAIRS = [
      "realme c61 6/256gb золотой (gold) | color: gold, ram: 6, rom: 256gb", "no_match"),
 ]  # fmt: skip
 
-PHONES = get_profile("phones")
+PHONES = get("phones")
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +64,8 @@ def widget_pipeline(encoder: Encoder) -> tuple[MatchPipeline, dict[str, str]]:
     sentences = [s for cands in WIDGET.values() for s in cands] + [p[1] for p in SEED_PAIRS]
     items = [CatalogItem(f"w{i}", s) for i, s in enumerate(sentences)]
     index = build_index(items, encoder, PHONES, progress=False)
-    pipeline = MatchPipeline(
-        encoder, lambda: index, Decider(DecisionConfig(threshold=0.8, profile="phones"), top_k=5)
-    )
+    decisions = Decisions(DecisionConfig(threshold=0.8, profile="phones"), top_k=5)
+    pipeline = MatchPipeline(encoder, lambda: index, decisions)
     return pipeline, {it.catalog_id: it.title.split(" | ")[0] for it in items}
 
 

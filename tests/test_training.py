@@ -13,12 +13,17 @@ from matcher.decision import DecisionConfig
 from matcher.encoding import Encoder, load_encoder
 from matcher.lab.datagen import build_market
 from matcher.lab.pairs import parse_record, read_pairs, serialize
-from matcher.normalize import get_profile
+from matcher.profiles import get
 from streams.cli import main
-from streams.components import decision_config
+from streams.components import decisions
 from streams.settings import Settings
 
-PHONES = get_profile("phones")
+PHONES = get("phones")
+GENERIC = get("generic")
+
+
+def minilm(path: str = "all-MiniLM-L6-v2") -> Encoder:
+    return load_encoder(path, "torch", 32)
 
 
 def write_pairs(path: Path, rows: list[tuple[str, str, float]]) -> Path:
@@ -47,19 +52,22 @@ def test_train_writes_a_model_the_service_uses(tmp_path: Path) -> None:
     assert code == 0
     meta = json.loads((out / "matcher.json").read_text())
     threshold = meta["decision"]["threshold"]
-    assert 0.0 < threshold < 1.0 and threshold != DecisionConfig().cutoff
-    assert meta["decision"]["lexical_weight"] == DecisionConfig().fusion  # recorded with it
+    assert 0.0 < threshold < 1.0 and threshold != GENERIC.threshold
+    assert meta["decision"]["lexical_weight"] == GENERIC.lexical_weight  # recorded with it
+    assert meta["decision"]["profile"] == "generic"  # what it was calibrated for
     assert meta["training"]["steps"] == 6  # 96 symmetric pairs / batch 16
     config = meta["training"]["config"]
     assert config["loss"] == "contrastive" and config["margin"] == 0.5
     card = (out / "README.md").read_text()
     assert "ContrastiveLoss" in card and "offer-matcher" in card and str(threshold) in card
-    enc = load_encoder(str(out))
+    enc = minilm(str(out))
     assert DecisionConfig.load(enc.path).threshold == threshold
-    assert decision_config(Settings(), enc).threshold == threshold
-    assert decision_config(Settings(threshold=0.5), enc).threshold == 0.5
-    assert decision_config(Settings(guards=False), enc).guards == ()
-    assert enc.fingerprint != load_encoder("all-MiniLM-L6-v2").fingerprint
+    assert decisions(Settings(), enc).for_profile(GENERIC).config.threshold == threshold
+    # calibrated for generic: a phone catalog gets the phones profile's own default
+    assert decisions(Settings(), enc).for_profile(PHONES).config.threshold == PHONES.threshold
+    assert decisions(Settings(threshold=0.5), enc).for_profile(GENERIC).config.threshold == 0.5
+    assert decisions(Settings(guards=False), enc).for_profile(GENERIC).config.guards == ()
+    assert enc.fingerprint != minilm().fingerprint
 
 
 def benchmark_dir(tmp: Path) -> Path:
@@ -101,8 +109,8 @@ def _scores(path: Path) -> tuple[np.ndarray, np.ndarray]:
     from matcher.lab.scoring import cosines, lexical
 
     pairs = read_pairs(path)
-    w = DecisionConfig().fusion
-    fused = (1 - w) * cosines(load_encoder("all-MiniLM-L6-v2"), pairs) + w * lexical(pairs)
+    w = GENERIC.lexical_weight
+    fused = (1 - w) * cosines(minilm(), pairs) + w * lexical(pairs)
     return fused, np.asarray(pairs.labels)
 
 
@@ -143,11 +151,11 @@ def test_match_offline(tmp_path: Path) -> None:
 def test_reranker_trains_and_serves_the_unsure_band(tmp_path: Path, encoder: Encoder) -> None:
     from matcher.catalog import CatalogItem
     from matcher.catalog.ingest import build_index
-    from matcher.decision import Band, Decider
+    from matcher.decision import Band
     from matcher.decision.second_stage import Reranker, combine
     from matcher.events import Offer
     from matcher.lab.training.cross_encoder import calibrate_band
-    from matcher.pipeline import MatchPipeline
+    from matcher.pipeline import Decisions, MatchPipeline
 
     market = build_market(42)
     train = write_pairs(tmp_path / "train.csv", market.pairs["train"][:32])
@@ -174,7 +182,7 @@ def test_reranker_trains_and_serves_the_unsure_band(tmp_path: Path, encoder: Enc
         (Band(low=-1.0, high=1.01, threshold=1.1), "no_match", "rerank:no_match"),  # none
     ):
         config = DecisionConfig(0.99, band=band)  # a band in the config wins over the stored one
-        pipeline = MatchPipeline(encoder, lambda: index, Decider(config, reranker, 3))
+        pipeline = MatchPipeline(encoder, lambda: index, Decisions(config, {}, reranker, 3))
         (result,) = pipeline.match([offer])
         assert (result.decision, result.reason) == (decision, reason)
 

@@ -11,18 +11,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.batch import BatchMatcher, RawRecord, dead
-from matcher.normalize import get_profile, normalize
-from matcher.validation import InvalidOffer, Limits, parse_offer
-from tests.fakes import FakePipeline
+from matcher.profiles import get
+from matcher.validation import InvalidOffer, parse_offer
+from tests.fakes import LIMITS, FakePipeline, batch_matcher
 
-PHONES = get_profile("phones")
+PHONES = get("phones")
+normalize = PHONES.normalize
 
 
 def test_valid_offer() -> None:
     raw = json.dumps(
         {"offer_id": "o1", "title": "redmi 13c 4/128", "attributes": {"ram": 4}, "price": 9990}
     )
-    offer = parse_offer(raw.encode(), 512)
+    offer = parse_offer(raw.encode(), LIMITS)
     assert offer.offer_id == "o1" and offer.attributes == {"ram": 4} and offer.price == 9990
 
 
@@ -71,19 +72,19 @@ def nested(depth: int) -> bytes:
 )
 def test_invalid_offers_say_why(raw: bytes, kind: str) -> None:
     with pytest.raises(InvalidOffer) as err:
-        parse_offer(raw, Limits())
+        parse_offer(raw, LIMITS)
     assert err.value.kind == kind
     assert str(err.value)
 
 
 def test_missing_field_is_named() -> None:
     with pytest.raises(InvalidOffer, match="title"):
-        parse_offer(b'{"offer_id": "o1"}', 512)
+        parse_offer(b'{"offer_id": "o1"}', LIMITS)
 
 
 def test_a_tab_is_allowed_and_a_title_of_colour_words_is_empty() -> None:
-    assert parse_offer(b'{"offer_id": "o", "title": "redmi\\t13c"}').title == "redmi\t13c"
-    outputs = BatchMatcher(FakePipeline()).run(  # type: ignore[arg-type]
+    assert parse_offer(b'{"offer_id": "o", "title": "redmi\\t13c"}', LIMITS).title == "redmi\t13c"
+    outputs = batch_matcher(FakePipeline()).run(  # type: ignore[arg-type]
         [RawRecord(b'{"offer_id": "o", "title": "!!! new"}', b"o")]
     )
     assert [(o.kind, o.error_class) for o in outputs] == [("dead", "empty_title")]
@@ -143,7 +144,7 @@ def _encode(value: object) -> bytes:
 def test_any_event_is_an_offer_or_an_invalid_offer(raw: bytes) -> None:
     start = time.perf_counter()
     try:
-        offer = parse_offer(raw)
+        offer = parse_offer(raw, LIMITS)
     except InvalidOffer as exc:
         assert exc.kind and str(exc)
         return
@@ -154,17 +155,17 @@ def test_any_event_is_an_offer_or_an_invalid_offer(raw: bytes) -> None:
 def _real_batch() -> BatchMatcher:
     from matcher.catalog import CatalogItem
     from matcher.catalog.ingest import build_index
-    from matcher.decision import Decider, DecisionConfig
-    from matcher.pipeline import MatchPipeline
+    from matcher.decision import DecisionConfig
+    from matcher.pipeline import Decisions, MatchPipeline
     from tests.fakes import HashEncoder
 
     enc = HashEncoder()
     items = [CatalogItem("a", "redmi 13c 4/128gb black"), CatalogItem("b", "poco x6 8/256 blue")]
     index = build_index(items, enc, PHONES, progress=False)  # type: ignore[arg-type]
     pipeline = MatchPipeline(
-        enc, lambda: index, Decider(DecisionConfig(threshold=0.5, profile="phones"))
+        enc, lambda: index, Decisions(DecisionConfig(threshold=0.5, profile="phones"))
     )  # type: ignore[arg-type]
-    return BatchMatcher(pipeline)
+    return batch_matcher(pipeline)
 
 
 REAL = _real_batch()

@@ -13,19 +13,18 @@ from faststream.kafka import TestKafkaBroker
 from faststream.kafka.message import FakeConsumer
 from faststream.specification import AsyncAPI
 
-from matcher.batch import BatchMatcher
-from streams import app as app_module
-from streams.app import build_app
-from streams.components import Matcher
+from streams.kafka import app as app_module
+from streams.kafka.app import build_app
 from streams.settings import Settings
-from tests.fakes import FakePipeline
+from tests.fakes import FakePipeline, batch_matcher
 
 
 class FakeMatcher:
     """What start-up needs of a matcher, without a model or Redis."""
 
     def __init__(self) -> None:
-        self.batch = BatchMatcher(FakePipeline())  # type: ignore[arg-type]
+        self.pipeline = FakePipeline()
+        self.batch = batch_matcher(self.pipeline)  # type: ignore[arg-type]
         self.catalog = None
 
         class Enc:
@@ -63,7 +62,9 @@ async def test_offers_in_results_and_dead_letters_out(monkeypatch: pytest.Monkey
         await broker.publish(b"{not json", cfg.input_topic, key=b"bad")
     assert [r["offer_id"] for r in results] == ["a"]
     assert [d["error_class"] for d in dead] == ["invalid_json"] and dead[0]["key"] == "bad"
-    assert matcher.processor.stats.records == 2 and matcher.processor.stats.retries == 0
+    metrics = matcher.processor.metrics
+    assert metrics.read("matcher_batch_size_sum") == 2
+    assert metrics.total("matcher_batch_retries_total") == 0
     assert len(commits) == 2 and all(commits)  # each batch committed, with explicit offsets
 
 
@@ -87,11 +88,22 @@ def test_importing_the_consumer_app_loads_no_ml_tooling() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_matcher_is_the_one_composition_root() -> None:
-    assert set(Matcher.__dataclass_fields__) == {
-        "encoder",
-        "decider",
-        "pipeline",
-        "batch",
-        "catalog",
-    }
+def test_the_composition_root_is_the_one_place_that_builds() -> None:
+    """Encoders, stores, catalog views and decisions are built in streams/components.py only:
+    the service, the CLI, the lab commands and the bench all go through it."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    builders = re.compile(
+        r"\b(load_encoder|RedisCatalog|LiveCatalog|Decisions|DecisionConfig\.load)\("
+    )
+    found = []
+    for path in (root / "streams").rglob("*.py"):
+        if path.name == "components.py":
+            continue
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if builders.search(line):
+                found.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
+    assert found == []
+    assert "def build_encoder" in (root / "streams" / "components.py").read_text()

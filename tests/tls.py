@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from streams.embedded import free_port
+from streams.devtools.embedded import free_port
 
 
 def make_certs(folder: Path) -> tuple[Path, Path, Path]:

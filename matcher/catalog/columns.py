@@ -2,28 +2,30 @@
 
 A million items as :class:`Attributes` objects cost gigabytes and seconds to build; as columns they
 cost a few bytes an item, load from Redis with ``frombuffer``, and let a guard check the whole
-catalog in one vector operation. Columns are typed from the :class:`Attributes` fields:
+catalog in one vector operation. Columns are typed by the profile's :class:`Schema`:
 
-- ``int | None``   → int64, ``-1`` = unknown
-- ``float | None`` → float64, NaN = unknown
-- ``str | None``   → categorical: int32 codes into a table of values, ``-1`` = unknown
-- ``tuple[str, ...]`` → several values per item: offsets into a flat array of codes
+- ``int``   → int64, ``-1`` = unknown
+- ``float`` → float64, NaN = unknown
+- ``str``   → categorical: int32 codes into a table of values, ``-1`` = unknown
+- ``multi`` → several values per item: offsets into a flat array of codes
+
+A snapshot written before an attribute existed lacks its column: it reads as all unknown (which
+never conflicts), and :attr:`AttributeColumns.missing` names it, so an upgrade never makes a
+stored catalog unloadable.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
-import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from matcher.normalize import Attributes
+from matcher.normalize import Attributes, Kind, Schema
 
 UNKNOWN = -1
 
@@ -35,8 +37,9 @@ class Categories:
     codes: np.ndarray
     values: tuple[str, ...]
 
-    @property
+    @cached_property
     def table(self) -> dict[str, int]:
+        """value → code, built once per column (a snapshot's columns live as long as it)."""
         return _table(self.values)
 
     def take(self, rows: np.ndarray) -> Categories:
@@ -58,36 +61,35 @@ class Multi:
 Column = np.ndarray | Categories | Multi
 
 
-@cache
 def _table(values: tuple[str, ...]) -> dict[str, int]:
     return {v: i for i, v in enumerate(values)}
 
 
-@cache
-def _kinds() -> dict[str, str]:
-    """Attribute name → column kind, from the dataclass' type hints."""
-    kinds = {}
-    for name, hint in typing.get_type_hints(Attributes).items():
-        args = set(typing.get_args(hint)) - {type(None)}
-        if hint is int or args == {int}:
-            kinds[name] = "int"
-        elif hint is float or args == {float}:
-            kinds[name] = "float"
-        elif hint is str or args == {str}:
-            kinds[name] = "str"
-        elif typing.get_origin(hint) is tuple:
-            kinds[name] = "multi"
-        else:
-            raise TypeError(f"no column kind for Attributes.{name}: {hint}")
-    return kinds
+def empty_column(kind: Kind, size: int) -> Column:
+    """A column of ``size`` unknown values."""
+    if kind == "int":
+        return np.full(size, UNKNOWN, dtype=np.int64)
+    if kind == "float":
+        return np.full(size, np.nan, dtype=np.float64)
+    if kind == "str":
+        return Categories(np.full(size, UNKNOWN, dtype=np.int32), ())
+    return Multi(np.zeros(size + 1, dtype=np.int64), np.zeros(0, dtype=np.int32), ())
 
 
 class AttributeColumns:
     """Every attribute of every item, column by column."""
 
-    def __init__(self, columns: dict[str, Column], size: int) -> None:
+    def __init__(
+        self,
+        columns: dict[str, Column],
+        size: int,
+        schema: Schema,
+        missing: tuple[str, ...] = (),
+    ) -> None:
         self.columns = columns
         self.size = size
+        self.schema = schema
+        self.missing = missing  # attributes the stored snapshot had no column for
 
     def __len__(self) -> int:
         return self.size
@@ -96,10 +98,11 @@ class AttributeColumns:
         return self.columns[name]
 
     @classmethod
-    def build(cls, items: Sequence[Attributes]) -> AttributeColumns:
+    def build(cls, items: Sequence[Attributes], schema: Schema) -> AttributeColumns:
         cols: dict[str, Column] = {}
-        for name, kind in _kinds().items():
-            values = [getattr(a, name) for a in items]
+        for f in schema.fields:
+            name, kind = f.name, f.kind
+            values = [a.get(name) for a in items]
             if kind == "int":
                 cols[name] = np.fromiter(
                     (UNKNOWN if v is None else v for v in values), np.int64, len(values)
@@ -111,17 +114,21 @@ class AttributeColumns:
             elif kind == "str":
                 table: dict[str, int] = {}
                 codes = np.fromiter(
-                    (UNKNOWN if v is None else table.setdefault(v, len(table)) for v in values),
+                    (
+                        UNKNOWN if v is None else table.setdefault(str(v), len(table))
+                        for v in values
+                    ),
                     np.int32,
                     len(values),
                 )
                 cols[name] = Categories(codes, tuple(table))
             else:
                 table = {}
-                flat = [table.setdefault(v, len(table)) for vs in values for v in vs]
-                offsets = np.cumsum([0, *(len(vs) for vs in values)], dtype=np.int64)
+                lists = [v if isinstance(v, tuple) else () for v in values]
+                flat = [table.setdefault(v, len(table)) for vs in lists for v in vs]
+                offsets = np.cumsum([0, *(len(vs) for vs in lists)], dtype=np.int64)
                 cols[name] = Multi(offsets, np.asarray(flat, dtype=np.int32), tuple(table))
-        return cls(cols, len(items))
+        return cls(cols, len(items), schema)
 
     def row(self, i: int) -> Attributes:
         """One item's attributes as an object (for the few candidates a decision looks at)."""
@@ -136,7 +143,7 @@ class AttributeColumns:
                 out[name] = None if np.isnan(col[i]) else float(col[i])
             else:
                 out[name] = None if col[i] == UNKNOWN else int(col[i])
-        return Attributes(**out)
+        return Attributes(out)
 
     def concat(self, other: AttributeColumns) -> AttributeColumns:
         """These items followed by ``other``'s (tables merged, codes remapped)."""
@@ -154,7 +161,7 @@ class AttributeColumns:
                 )
             else:
                 cols[name] = np.concatenate([a, b])
-        return AttributeColumns(cols, self.size + other.size)
+        return AttributeColumns(cols, self.size + other.size, self.schema, self.missing)
 
     def to_bytes(self) -> bytes:
         """One compact blob (numpy arrays + a JSON header) for the catalog snapshot in Redis."""
@@ -177,7 +184,9 @@ class AttributeColumns:
         return buf.getvalue()
 
     @classmethod
-    def from_bytes(cls, blob: bytes) -> AttributeColumns:
+    def from_bytes(cls, blob: bytes, schema: Schema) -> AttributeColumns:
+        """The columns ``schema`` names: stored ones as stored, missing ones all unknown (a
+        snapshot written before they existed); stored columns the schema lacks are dropped."""
         with np.load(io.BytesIO(blob)) as data:
             header = json.loads(data["header"].tobytes())
             cols: dict[str, Column] = {}
@@ -190,10 +199,24 @@ class AttributeColumns:
                     )
                 else:
                     cols[name] = data[name]
-        missing = set(_kinds()) - set(cols)
-        if missing:
-            raise ValueError(f"snapshot lacks attribute columns {sorted(missing)}")
-        return cls(cols, int(header["size"]))
+        size = int(header["size"])
+        out: dict[str, Column] = {}
+        missing = []
+        for f in schema.fields:
+            col = cols.get(f.name)
+            if col is None or _kind_of(col) != f.kind:
+                missing.append(f.name)
+                col = empty_column(f.kind, size)
+            out[f.name] = col
+        return cls(out, size, schema, tuple(missing))
+
+
+def _kind_of(col: Column) -> Kind:
+    if isinstance(col, Categories):
+        return "str"
+    if isinstance(col, Multi):
+        return "multi"
+    return "float" if col.dtype.kind == "f" else "int"
 
 
 def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
@@ -208,7 +231,3 @@ def _apply(remap: np.ndarray, codes: np.ndarray) -> np.ndarray:
     known = codes != UNKNOWN
     out[known] = remap[codes[known]] if remap.size else UNKNOWN
     return out
-
-
-def field_names() -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(Attributes))

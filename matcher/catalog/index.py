@@ -3,7 +3,9 @@
 It is a base segment plus a delta segment of the items changed since, with the base rows those
 changes replaced or deleted marked dead. Rows number the base first, then the delta. A small
 catalog is searched exactly (every item scored); a large one through the base's ANN index, plus
-every delta row and any rows the caller names (blocking), each candidate rescored exactly.
+every delta row and any rows the caller names (blocking), each candidate rescored exactly — on
+the same hybrid score (:class:`~matcher.scoring.Scorer`) as an exact catalog, its n-gram rows
+computed for the candidates with the base's weights.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from matcher.catalog.columns import AttributeColumns
-from matcher.catalog.lexical import pair_scores
+from matcher.catalog.columns import AttributeColumns, Categories
+from matcher.catalog.lexical import Postings, df_cap, pair_scores, without
 from matcher.catalog.segment import Segment
-from matcher.normalize import Attributes
+from matcher.catalog.store import Reading
+from matcher.normalize import Attributes, Schema
 from matcher.normalize.brands import Brands
+from matcher.scoring import Scorer
 
 ANN_CANDIDATES = 100  # neighbours asked of the ANN index per offer
 
@@ -53,14 +57,18 @@ class CatalogIndex:
         dead: np.ndarray | None = None,
         version: int = 1,
         load_id: str = "",
+        reading: Reading | None = None,
     ) -> None:
         self.base = base
-        self.delta = delta if delta is not None else Segment.empty(self.dim_of(base))
+        self.delta = (
+            delta if delta is not None else Segment.empty(self.dim_of(base), schema_of(base))
+        )
         self.alive = np.ones(len(base) + len(self.delta), dtype=bool)
         if dead is not None and len(dead):
             self.alive[np.asarray(dead, dtype=np.int64)] = False
         self.version = version
         self.load_id = load_id
+        self.reading = reading  # the profile its listings were read with (None: unknown)
         self._columns: dict[str, Any] = {}
 
     @staticmethod
@@ -77,10 +85,18 @@ class CatalogIndex:
         texts: Sequence[str],
         attributes: Sequence[Attributes],
         vectors: np.ndarray,
+        reading: Reading,
+        schema: Schema,
         version: int = 1,
     ) -> CatalogIndex:
         """An exact in-memory catalog (offline matching, evaluation, tests)."""
-        return cls(Segment.build(ids, texts, attributes, vectors), version=version)
+        segment = Segment.build(ids, texts, attributes, vectors, schema)
+        return cls(segment, version=version, reading=reading)
+
+    @property
+    def profile(self) -> str | None:
+        """The name of the profile its listings were read with."""
+        return self.reading.profile if self.reading else None
 
     @property
     def dim(self) -> int:
@@ -110,7 +126,8 @@ class CatalogIndex:
     @cached_property
     def brands(self) -> Brands:
         """The brands the items state (or had found in their titles at load), by skeleton."""
-        return Brands(self.columns["brand"].values)
+        column = self.columns.columns.get("brand")
+        return Brands(column.values if isinstance(column, Categories) else ())
 
     def catalog_id(self, row: int) -> str:
         n = len(self.base)
@@ -149,27 +166,26 @@ class CatalogIndex:
     def search(
         self,
         queries: np.ndarray,
-        pools: Sequence[np.ndarray | None] | None = None,
+        scorer: Scorer,
         texts: Sequence[str] | None = None,
-        lexical_weight: float = 0.0,
+        pools: Sequence[np.ndarray | None] | None = None,
     ) -> list[Candidates]:
-        """Candidates per query row; ``pools`` are rows that must be among them (large catalogs).
-
-        With ``texts`` and a ``lexical_weight`` w > 0, an exact catalog scores every row
-        ``(1 - w) · cosine + w · lexical cosine`` (hybrid); an ANN catalog scores dense only."""
+        """Candidates per query row, scored by ``scorer`` (with ``texts``, the hybrid score);
+        ``pools`` are rows that must be among them (blocking, on a large catalog)."""
         q = np.asarray(queries, dtype=np.float32)
+        lexical = texts is not None and scorer.uses_lexical and self.base.lexicon is not None
         if self.exact:
             parts = [q @ s.vectors.T for s in (self.base, self.delta) if s.vectors is not None]
-            scores = np.concatenate(parts, axis=1) if parts else np.zeros((len(q), 0), np.float32)
-            if texts is not None and lexical_weight > 0 and self.lexical_ready:
-                lexical = self.lexical_scores(texts)
-                scores = (1.0 - lexical_weight) * scores + lexical_weight * lexical
+            cosines = np.concatenate(parts, axis=1) if parts else np.zeros((len(q), 0), np.float32)
+            scores = scorer.combine(
+                cosines, self.lexical_scores(texts) if lexical and texts is not None else None
+            )
             scores[:, ~self.alive] = -np.inf
             return [Candidates(None, scores[i]) for i in range(len(q))]
         assert self.base.ann is not None
         found = self.base.ann.search(q, ANN_CANDIDATES)
         delta_rows = np.arange(len(self.base), self.rows, dtype=np.int64)
-        out = []
+        rows_of = []
         for i in range(len(q)):
             pool = pools[i] if pools is not None else None
             rows = np.unique(
@@ -181,15 +197,38 @@ class CatalogIndex:
                     ]
                 )
             )
-            rows = rows[self.alive[rows]]
-            out.append(Candidates(rows, self._vectors(rows) @ q[i]))
-        return out
+            rows_of.append(rows[self.alive[rows]])
+        lex = self._candidate_lexical(texts, rows_of) if lexical and texts is not None else None
+        return [
+            Candidates(
+                rows,
+                scorer.combine(self._vectors(rows) @ q[i], lex[i] if lex is not None else None),
+            )
+            for i, rows in enumerate(rows_of)
+        ]
+
+    def _candidate_lexical(
+        self, texts: Sequence[str], rows_of: Sequence[np.ndarray]
+    ) -> list[np.ndarray]:
+        """Lexical cosines of each text with its own candidate rows (an ANN catalog keeps no
+        n-gram rows: the candidates' are computed here, weighted by the base's lexicon)."""
+        assert self.base.lexicon is not None
+        unique = np.unique(np.concatenate(rows_of)) if rows_of else np.zeros(0, np.int64)
+        if not len(unique):
+            return [np.zeros(0, np.float32) for _ in rows_of]
+        lexicon = self.base.lexicon
+        rows = lexicon.transform([self.text(int(r)) for r in unique])
+        # the n-grams an exact catalog of this size leaves out are left out here too
+        queries = without(lexicon.transform(texts), lexicon.frequent(df_cap(len(self.base))))
+        scores = Postings(rows, max_df=len(unique)).scores(queries)
+        return [scores[i, np.searchsorted(unique, r)] for i, r in enumerate(rows_of)]
 
     @property
     def lexical_ready(self) -> bool:
-        return self.base.lexicon is not None and self.base.lexical is not None
+        """Whether items can be scored on the hybrid score."""
+        return self.base.lexicon is not None
 
-    def lexical_scores(self, texts: Sequence[str]) -> np.ndarray:
+    def lexical_scores(self, texts: Sequence[str]) -> np.ndarray:  # exact catalogs
         """Lexical cosines of ``texts`` with every row (base then delta), weighted as the base."""
         assert self.base.lexicon is not None
         queries = self.base.lexicon.transform(texts)
@@ -211,6 +250,10 @@ class CatalogIndex:
         queries = self.base.lexicon.transform(texts)
         n = len(self.base)
         rows_ = np.asarray(rows, dtype=np.int64)
+        if not self.exact:  # no stored rows: the texts' own
+            items = self.base.lexicon.transform([self.text(int(r)) for r in rows_])
+            pairs = np.arange(len(rows_))
+            return pair_scores(queries, items, pairs, pairs)
         for segment, at, offset in ((self.base, rows_ < n, 0), (self.delta, rows_ >= n, n)):
             if segment.lexical is not None and at.any():
                 which = np.flatnonzero(at)
@@ -224,3 +267,8 @@ class CatalogIndex:
         out[in_base] = self.base.vectors_of(rows[in_base])
         out[~in_base] = self.delta.vectors_of(rows[~in_base] - n)
         return out
+
+
+def schema_of(segment: Segment) -> Schema:
+    """The schema a segment's columns were built or read with (for an empty delta of it)."""
+    return segment.columns.schema

@@ -41,25 +41,6 @@ class Sparse:
         lo, hi = self.indptr[i], self.indptr[i + 1]
         return self.indices[lo:hi], self.data[lo:hi]
 
-    def take(self, rows: np.ndarray) -> Sparse:
-        """These rows, in this order."""
-        lens = (self.indptr[rows + 1] - self.indptr[rows]).astype(np.int64)
-        idx = _ranges(self.indptr[rows], lens)
-        return Sparse(_indptr(lens), self.indices[idx], self.data[idx])
-
-    @staticmethod
-    def concat(parts: Sequence[Sparse]) -> Sparse:
-        lens = np.concatenate([np.diff(p.indptr) for p in parts]) if parts else np.zeros(0)
-        return Sparse(
-            _indptr(lens.astype(np.int64)),
-            np.concatenate([p.indices for p in parts]) if parts else np.zeros(0, np.int32),
-            np.concatenate([p.data for p in parts]) if parts else np.zeros(0, np.float32),
-        )
-
-    @classmethod
-    def empty(cls, rows: int = 0) -> Sparse:
-        return cls(np.zeros(rows + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
-
     def to_bytes(self) -> bytes:
         head = np.array([len(self), len(self.indices)], dtype=np.int64).tobytes()
         return (
@@ -90,9 +71,14 @@ class Lexicon:
     documents: int
 
     @classmethod
-    def fit(cls, texts: Sequence[str]) -> Lexicon:
-        _, buckets, _ = _counts(texts)
-        unique, df = np.unique(buckets, return_counts=True)
+    def fit(cls, texts: Sequence[str], chunk: int = 50_000) -> Lexicon:
+        """Document frequencies over ``texts`` (in chunks: a million titles fit in memory)."""
+        counts = np.zeros(BUCKETS, dtype=np.int64)
+        for start in range(0, len(texts), chunk):
+            _, buckets, _ = _counts(texts[start : start + chunk])  # one per (text, bucket)
+            counts += np.bincount(buckets, minlength=BUCKETS)
+        unique = np.flatnonzero(counts)
+        df = counts[unique]
         n = len(texts)
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # smoothed, as scikit-learn's
         return cls(unique.astype(np.int32), idf.astype(np.float32), n)
@@ -109,6 +95,11 @@ class Lexicon:
         weights = weights / np.maximum(norms[docs], 1e-12)
         lens = np.bincount(docs, minlength=len(texts)).astype(np.int64)
         return Sparse(_indptr(lens), buckets.astype(np.int32), weights.astype(np.float32))
+
+    def frequent(self, cap: int) -> np.ndarray:
+        """Buckets in more than ``cap`` documents (what :class:`Postings` leaves out), sorted."""
+        df = (1.0 + self.documents) / np.exp(self.idf.astype(np.float64) - 1.0) - 1.0
+        return self.buckets[np.rint(df) > cap]
 
     def to_bytes(self) -> bytes:
         head = np.array([self.documents, len(self.buckets)], dtype=np.int64).tobytes()
@@ -132,7 +123,7 @@ class Postings:
         row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(rows.indptr))
         order = np.argsort(rows.indices, kind="stable")
         keys, starts, df = np.unique(rows.indices[order], return_index=True, return_counts=True)
-        cap = max_df if max_df is not None else max(MIN_DF_CAP, int(DF_SHARE * n))
+        cap = max_df if max_df is not None else df_cap(n)
         keep = df <= cap  # n-grams most items share say little and cost the most: left out
         take = _ranges(starts[keep], df[keep])
         self.keys = keys[keep]
@@ -165,6 +156,19 @@ class Postings:
                 hi - lo, self.size
             )
         return out
+
+
+def df_cap(items: int) -> int:
+    """Posting lists longer than this are not scored, in a catalog of ``items``."""
+    return max(MIN_DF_CAP, int(DF_SHARE * items))
+
+
+def without(queries: Sparse, buckets: np.ndarray) -> Sparse:
+    """``queries`` with the weights of ``buckets`` set to 0 (scored as if they had no postings)."""
+    drop = np.isin(queries.indices, buckets)
+    return Sparse(
+        queries.indptr, queries.indices, np.where(drop, 0.0, queries.data).astype(np.float32)
+    )
 
 
 def pair_scores(

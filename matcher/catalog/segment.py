@@ -15,7 +15,7 @@ import numpy as np
 from matcher.catalog.ann import AnnIndex
 from matcher.catalog.columns import AttributeColumns
 from matcher.catalog.lexical import Lexicon, Postings, Sparse
-from matcher.normalize import Attributes
+from matcher.normalize import Attributes, Schema
 
 # Parts of a serialized segment, as stored in Redis.
 PARTS = ("ids", "texts", "columns", "vectors", "ann", "lexicon", "lexical")
@@ -70,12 +70,14 @@ class Segment:
         texts: Sequence[str],
         attributes: Sequence[Attributes],
         vectors: np.ndarray,
+        schema: Schema,
         ann_min_items: int | None = None,
         lexicon: Lexicon | None = None,
     ) -> Segment:
         """A segment of these items (sorted by id); with ``ann_min_items`` and at least that many
-        items, the vectors go into an ANN index. Without an ANN index the items get TF-IDF rows,
-        weighted by ``lexicon`` (a delta: its base's), else by one fitted on these texts."""
+        items, the vectors go into an ANN index. The n-gram weights are ``lexicon`` (a delta: its
+        base's), else fitted on these texts; without an ANN index the items also get their
+        TF-IDF rows (an ANN catalog computes its candidates' rows when it scores them)."""
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         if matrix.ndim != 2 or len(matrix) != len(ids):
             raise ValueError(f"{len(ids)} items but vectors of shape {matrix.shape}")
@@ -87,14 +89,12 @@ class Segment:
         ann = None
         if ann_min_items is not None and len(ids) >= ann_min_items:
             ann = AnnIndex.build(matrix)
-        lexical = None
-        if ann is None:
-            lexicon = lexicon or Lexicon.fit(texts)
-            lexical = lexicon.transform(texts)
+        lexicon = lexicon or Lexicon.fit(texts)
+        lexical = lexicon.transform(texts) if ann is None else None
         return cls(
             np.asarray(list(ids), dtype=str),
             list(texts),
-            AttributeColumns.build(attributes),
+            AttributeColumns.build(attributes, schema),
             None if ann else matrix,
             ann,
             lexicon,
@@ -102,8 +102,8 @@ class Segment:
         )
 
     @classmethod
-    def empty(cls, dim: int) -> Segment:
-        return cls.build([], [], [], np.zeros((0, dim), dtype=np.float32))
+    def empty(cls, dim: int, schema: Schema) -> Segment:
+        return cls.build([], [], [], np.zeros((0, dim), dtype=np.float32), schema)
 
     def vectors_of(self, rows: np.ndarray) -> np.ndarray:
         """The (float32) vectors of ``rows``."""
@@ -124,16 +124,17 @@ class Segment:
         else:
             assert self.vectors is not None
             parts["vectors"] = self.vectors.astype(np.float16).tobytes()
-        if self.lexicon is not None and self.lexical is not None:
+        if self.lexicon is not None:
             parts["lexicon"] = self.lexicon.to_bytes()
+        if self.lexical is not None:
             parts["lexical"] = self.lexical.to_bytes()
         return parts
 
     @classmethod
-    def from_parts(cls, parts: dict[str, bytes], dim: int) -> Segment:
+    def from_parts(cls, parts: dict[str, bytes], dim: int, schema: Schema) -> Segment:
         ids = parts["ids"].decode("utf-8").split("\n") if parts["ids"] else []
         texts = parts["texts"].decode("utf-8").split("\n") if parts["texts"] else []
-        columns = AttributeColumns.from_bytes(parts["columns"])
+        columns = AttributeColumns.from_bytes(parts["columns"], schema)
         if not len(ids) == len(texts) == len(columns):
             raise ValueError(f"snapshot parts disagree: {len(ids)} ids, {len(texts)} texts")
         ann = AnnIndex.from_bytes(parts["ann"]) if "ann" in parts else None

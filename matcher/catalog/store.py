@@ -1,11 +1,15 @@
 """The catalog in Redis, namespaced by the model fingerprint (all keys share one hash tag, so every
 transaction also works on Redis Cluster).
 
-Layout, for namespace ``N = {prefix:fingerprint}``:
+Layout, for namespace ``N = {prefix:fingerprint}`` (the model's fingerprint: one model's vectors
+are never compared with another's):
 
 - ``N:head``      hash: ``version`` (bumped by every change), ``load_id`` (which base snapshot),
-                  ``base_version`` (the version that snapshot holds)
-- ``N:items``     hash: catalog_id → JSON {text, attributes, digest}  (the source of truth)
+                  ``base_version`` (the version that snapshot holds), ``profile`` /
+                  ``profile_version`` / ``schema_version`` (how its listings were read) and
+                  ``profile_choice`` (why that profile: set, or detected with the shares)
+- ``N:items``     hash: catalog_id → JSON {text, attributes, digest, source}  (the source of
+                  truth; ``source`` is the item as given, so it can be read again)
 - ``N:vectors``   hash: catalog_id → float16 vector
 - ``N:digests``   hash: catalog_id → digest of what was embedded (a reload skips unchanged items)
 - ``N:base:ID:*`` the base snapshot ``ID``: each part of a :class:`Segment` in chunks, plus a meta
@@ -13,14 +17,22 @@ Layout, for namespace ``N = {prefix:fingerprint}``:
 - ``N:log``       stream: one entry per change since the base (version, upserted and deleted ids);
                   a consumer applies these as a delta, never re-reading the whole catalog
 
+Every other key of the service under this prefix lives in the same namespace (the shared vector
+cache ``N:vcache``, the review queue and answers ``N:review:*``).
+
 Every change is one MULTI/EXEC (under WATCH of the head) that also bumps the version, so a consumer
 never sees half a change. A reload after a flush gets a new ``load_id``, so even a repeated version
 number is noticed.
+
+Catalogs written before the profile was recorded live under ``{prefix:fingerprint-<profile tag>}``
+(a *legacy* namespace): :meth:`RedisCatalog.locate` finds one when the current namespace is empty,
+so consumers keep serving it until the catalog is loaded again.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from matcher.catalog.segment import PARTS, Segment
-from matcher.normalize import Attributes
+from matcher.normalize import Attributes, Schema
 
 CHUNK = 8 << 20  # bytes per snapshot chunk
 
@@ -44,11 +56,15 @@ class CatalogMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class Head:
-    """Which catalog version is current, and from which base snapshot."""
+    """Which catalog version is current, from which base snapshot, read by which profile."""
 
     version: int
     load_id: str
     base_version: int
+    profile: str | None = None  # None: a legacy snapshot (its namespace names the profile)
+    profile_version: str | None = None
+    schema_version: int = 0  # 0: written before schemas were recorded
+    profile_choice: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,18 +75,30 @@ class StoredItem:
     text: str
     attributes: Attributes
     digest: str
+    title: str | None = None  # the item as given (None: stored before sources were kept)
+    given: dict[str, Any] | None = None
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"text": self.text, "attributes": self.attributes.as_dict(), "digest": self.digest},
-            ensure_ascii=False,
-        )
+        data: dict[str, Any] = {
+            "text": self.text,
+            "attributes": self.attributes.as_dict(),
+            "digest": self.digest,
+        }
+        if self.title is not None:
+            data["source"] = {"title": self.title, "attributes": self.given or {}}
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, catalog_id: str, raw: bytes | str) -> StoredItem:
         data = json.loads(raw)
+        source = data.get("source") or {}
         return cls(
-            catalog_id, data["text"], Attributes.from_dict(data["attributes"]), data["digest"]
+            catalog_id,
+            data["text"],
+            Attributes.from_dict(data["attributes"]),
+            data["digest"],
+            source.get("title"),
+            source.get("attributes"),
         )
 
 
@@ -90,12 +118,51 @@ class RedisCatalog:
     def __init__(self, client: Any, prefix: str, fingerprint: str, dim: int) -> None:
         self.client = client
         self.dim = dim
-        self.ns = f"{{{prefix}:{fingerprint}}}"
+        self.prefix = prefix
+        self.fingerprint = fingerprint
+        self._at(self.namespace(prefix, fingerprint))
+        self.legacy: str | None = None  # the legacy profile tag, when reading such a namespace
+
+    @staticmethod
+    def namespace(prefix: str, fingerprint: str) -> str:
+        """``{prefix:fingerprint}``: one hash tag, so every key of it is on one cluster slot."""
+        return f"{{{prefix}:{fingerprint}}}"
+
+    def _at(self, ns: str) -> None:
+        self.ns = ns
         self.head_key = f"{self.ns}:head"
         self.items_key = f"{self.ns}:items"
         self.vectors_key = f"{self.ns}:vectors"
         self.digests_key = f"{self.ns}:digests"
         self.log_key = f"{self.ns}:log"
+
+    def key(self, name: str) -> str:
+        """A key of this namespace (every key the service writes for this model lives here)."""
+        return f"{self.ns}:{name}"
+
+    def locate(self, prefer: str | None = None) -> RedisCatalog:
+        """Read a legacy namespace of this model while the current one holds no catalog (of
+        profile ``prefer`` when there are several); back to the current one once it has one.
+
+        Returns ``self``, pointing at the namespace to read; :attr:`legacy` is the legacy
+        namespace's profile tag (e.g. ``phones7``), or None for the current one."""
+        home = self.namespace(self.prefix, self.fingerprint)
+        if self.client.exists(f"{home}:head"):
+            if self.legacy is not None:
+                self.legacy = None
+                self._at(home)
+            return self
+        if self.legacy is not None:
+            return self
+        pattern = f"{{{_glob(self.prefix)}:{_glob(self.fingerprint)}-*}}:head"
+        found = sorted(_s(k) for k in self.client.scan_iter(match=pattern, count=1000))
+        if prefer:
+            found = sorted(found, key=lambda k: f"-{prefer}" in k)  # the preferred one last
+        if found:
+            ns = found[-1].removesuffix(":head")
+            self.legacy = ns[len(f"{{{self.prefix}:{self.fingerprint}-") : -1]
+            self._at(ns)
+        return self
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -110,8 +177,9 @@ class RedisCatalog:
         """catalog_id → digest of what was embedded, to skip unchanged items on a reload."""
         return {_s(k): _s(v) for k, v in self.client.hgetall(self.digests_key).items()}
 
-    def read_base(self, load_id: str) -> Segment:
-        """The base snapshot ``load_id`` as a segment."""
+    def read_base(self, load_id: str, schema: Schema) -> Segment:
+        """The base snapshot ``load_id`` as a segment, its columns read as ``schema`` names them
+        (a column the snapshot lacks reads as unknown)."""
         meta = {_s(k): _s(v) for k, v in self.client.hgetall(self._base(load_id, "meta")).items()}
         if not meta:
             raise CatalogMissing(f"base snapshot {load_id} is gone (replaced meanwhile?)")
@@ -127,7 +195,7 @@ class RedisCatalog:
             if any(c is None for c in chunks):
                 raise CatalogMissing(f"base snapshot {load_id} lost part {part}")
             parts[part] = b"".join(chunks)
-        return Segment.from_parts(parts, self.dim)
+        return Segment.from_parts(parts, self.dim, schema)
 
     def changes(self, after: str = "-") -> list[Change]:
         """Log entries after stream id ``after`` ("-": all of them), oldest first."""
@@ -208,9 +276,11 @@ class RedisCatalog:
         upserts: Sequence[StoredItem],
         vectors: np.ndarray,
         deletes: Iterable[str] = (),
+        reading: Reading | None = None,
     ) -> int:
         """A new base snapshot ``base`` (the whole catalog after this change), written first under
-        a fresh load id, then made current together with the item changes; the new version."""
+        a fresh load id, then made current together with the item changes and how its listings
+        were read (``reading``); the new version."""
         load_id = uuid.uuid4().hex[:16]
         meta: dict[str, int] = {}
         pipe = self.client.pipeline(transaction=False)
@@ -227,14 +297,14 @@ class RedisCatalog:
             version = (head.version if head else 0) + 1
             self._write_items(pipe, upserts, vectors, gone)
             pipe.hset(self._base(load_id, "meta"), mapping={**meta, "version": version})
-            pipe.hset(
-                self.head_key,
-                mapping={
-                    "version": version,
-                    "load_id": load_id,
-                    "base_version": version,
-                },
-            )
+            fields: dict[str, Any] = {
+                "version": version,
+                "load_id": load_id,
+                "base_version": version,
+            }
+            if reading is not None:
+                fields |= reading.as_fields()
+            pipe.hset(self.head_key, mapping=fields)
             pipe.delete(self.log_key)
 
         version = self._transact(write, need_head=False)
@@ -284,7 +354,15 @@ class RedisCatalog:
         if not raw:
             return None
         h = {_s(k): _s(v) for k, v in raw.items()}
-        return Head(int(h["version"]), h["load_id"], int(h["base_version"]))
+        return Head(
+            int(h["version"]),
+            h["load_id"],
+            int(h["base_version"]),
+            h.get("profile"),
+            h.get("profile_version"),
+            int(h.get("schema_version", 0)),
+            h.get("profile_choice", ""),
+        )
 
     def _base(self, load_id: str, name: str) -> str:
         return f"{self.ns}:base:{load_id}:{name}"
@@ -295,6 +373,29 @@ class RedisCatalog:
         for part in PARTS:
             keys += [self._base(load_id, f"{part}:{k}") for k in range(int(meta.get(part, 0)))]
         self.client.delete(*keys)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a catalog's listings were read: the profile, its version and schema, and why."""
+
+    profile: str
+    profile_version: str
+    schema_version: int
+    choice: str = ""
+
+    def as_fields(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "profile_version": self.profile_version,
+            "schema_version": self.schema_version,
+            "profile_choice": self.choice,
+        }
+
+
+def _glob(text: str) -> str:
+    """``text`` as a literal in a Redis match pattern."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
 
 
 def _s(value: bytes | str) -> str:

@@ -11,10 +11,12 @@ against a catalog that may be stale or empty.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -24,11 +26,30 @@ from matcher.catalog.store import (
     CatalogMissing,
     CatalogUnavailable,
     Change,
+    Head,
+    Reading,
     RedisCatalog,
     StoredItem,
 )
+from matcher.normalize import Schema
 
 log = logging.getLogger(__name__)
+
+
+class Domain(Protocol):
+    """What reading a snapshot needs of the profile it was written with."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def schema(self) -> Schema: ...
+
+    @property
+    def blocking(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,12 @@ class CatalogStatus:
     items: int
     seconds_since_refresh: float | None
     error: str | None
+    profile: str | None = None
+    profile_version: str | None = None
+    schema_version: int = 0
+    missing: tuple[str, ...] = ()  # attributes the snapshot has no column for (read: unknown)
+    legacy: str | None = None  # a catalog found in a legacy namespace (its profile tag)
+    notes: tuple[str, ...] = ()  # what an operator should do (reload …)
 
 
 class LiveCatalog:
@@ -48,12 +75,16 @@ class LiveCatalog:
     def __init__(
         self,
         store: RedisCatalog,
-        refresh_s: float = 0.5,
-        max_staleness_s: float = 10.0,
+        domains: Callable[[str], Domain],
+        refresh_s: float,
+        max_staleness_s: float,
         allow_empty: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        prefer: str | None = None,
     ) -> None:
         self.store = store
+        self.domains = domains  # profile name → the profile (its schema, blocking keys)
+        self.prefer = prefer  # the configured profile, to choose among legacy namespaces
         self.refresh_s = refresh_s
         self.max_staleness_s = max_staleness_s
         self.allow_empty = allow_empty
@@ -85,13 +116,42 @@ class LiveCatalog:
         index = self._index
         age = self._age()
         ready = age is not None and age <= self.max_staleness_s and not self._missing
+        reading = index.reading if index else None
+        missing = index.base.columns.missing if index else ()
         return CatalogStatus(
             ready,
             index.version if index else 0,
             len(index) if index else 0,
             age,
             "no catalog for this model" if self._missing else self._error,
+            reading.profile if reading else None,
+            reading.profile_version if reading else None,
+            reading.schema_version if reading else 0,
+            missing,
+            self.store.legacy,
+            self._notes(reading, missing),
         )
+
+    def _notes(self, reading: Reading | None, missing: tuple[str, ...]) -> tuple[str, ...]:
+        notes = []
+        if self.store.legacy:
+            notes.append(
+                f"served from the legacy namespace {self.store.ns}; `matcher catalog load` "
+                "writes the current layout"
+            )
+        if missing:
+            notes.append(
+                f"the snapshot has no column for {', '.join(missing)} (read as unknown): "
+                "reload the catalog to guard on them"
+            )
+        if reading is not None:
+            domain = self.domains(reading.profile)
+            if reading.profile_version != domain.version:
+                notes.append(
+                    f"written by {reading.profile} normalizer {reading.profile_version}, this "
+                    f"code reads with {domain.version}: reload to re-read the items"
+                )
+        return tuple(notes)
 
     def _age(self) -> float | None:
         return None if self._refreshed_at is None else self.clock() - self._refreshed_at
@@ -134,31 +194,55 @@ class LiveCatalog:
         return changed
 
     def _refresh(self) -> bool:
-        head = self.store.head()
+        head = self.store.locate(self.prefer).head()
         if head is None:
             self._missing = not self.allow_empty
             if self._index is None or len(self._index.base) or self._index.load_id:
-                self._index = CatalogIndex(Segment.empty(self.store.dim), version=0)
+                empty = Segment.empty(self.store.dim, Schema(()))
+                self._index = CatalogIndex(empty, version=0)
                 self._reset()
                 return True
             return False
         self._missing = False
         index = self._index
         if index is None or index.load_id != head.load_id:
-            base = self.store.read_base(head.load_id)
+            reading = self._reading(head)
+            domain = self.domains(reading.profile)
+            base = self.store.read_base(head.load_id, domain.schema)
             self._reset()
-            self._index = CatalogIndex(base, version=head.base_version, load_id=head.load_id)
+            self._index = CatalogIndex(
+                base, version=head.base_version, load_id=head.load_id, reading=reading
+            )
             self._apply(self.store.changes())
             self._warm()
             log.info(
-                "catalog %s hydrated: version %d, %d items", head.load_id, head.version, len(base)
+                "catalog %s hydrated: version %d, %d items, profile %s %s (%s)",
+                head.load_id,
+                head.version,
+                len(base),
+                reading.profile,
+                reading.profile_version,
+                reading.choice or "recorded",
             )
+            for note in self.status().notes:
+                log.warning("catalog %s: %s", head.load_id, note)
             return True
         if head.version != index.version:
             self._apply(self.store.changes(self._stream_id))
             self._warm()
             return True
         return False
+
+    def _reading(self, head: Head) -> Reading:
+        """How the snapshot was read: from its head, or (legacy) from its namespace's tag."""
+        if head.profile is not None:
+            return Reading(
+                head.profile, head.profile_version or "", head.schema_version, head.profile_choice
+            )
+        tag = self.store.legacy or ""
+        m = re.fullmatch(r"(.*?)(\d*)", tag)
+        name, version = (m.group(1), m.group(2)) if m else (tag, "")
+        return Reading(name or "generic", version, 0, "legacy namespace")
 
     def _reset(self) -> None:
         self._stream_id = "-"
@@ -187,13 +271,18 @@ class LiveCatalog:
             [v[0].text for _, v in live],
             [v[0].attributes for _, v in live],
             np.vstack([v[1] for _, v in live]) if live else np.zeros((0, self.store.dim)),
+            base.columns.schema,
             lexicon=base.lexicon,  # weighted as the base: scores stay comparable across both
         )
-        self._index = CatalogIndex(base, delta, dead, changes[-1].version, index.load_id)
+        self._index = CatalogIndex(
+            base, delta, dead, changes[-1].version, index.load_id, index.reading
+        )
 
     def _warm(self) -> None:
         """Build what the batch path would otherwise build on first use."""
-        if self._index is not None:
-            _ = self._index.columns
-            if not self._index.exact:
-                self._index.base.postings("model")  # what blocking on the model signature reads
+        index = self._index
+        if index is not None:
+            _ = index.columns
+            if not index.exact and index.reading is not None:
+                for name in self.domains(index.reading.profile).blocking:
+                    index.base.postings(name)  # what blocking on this attribute reads

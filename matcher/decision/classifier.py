@@ -38,7 +38,7 @@ def pair_features(
     union = na | nb
     shared = len(na & nb) / len(union) if union else 0.0
     clash = float(bool(na) and bool(nb) and not (na & nb))
-    ca, cb = set(a.codes), set(b.codes)
+    ca, cb = set(a.many("codes")), set(b.many("codes"))
     match = float(bool(ca & cb))
     families = {codes.family(c) for c in ca} & {codes.family(c) for c in cb}
     code_clash = float(

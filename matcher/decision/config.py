@@ -1,9 +1,13 @@
 """The decision's parameters as one object, saved in the model folder and loaded with it.
 
 What a trained model decides with (its calibrated threshold, the guards in force, the second
-stage's band) belongs to the model, not to the deployment: ``matcher train`` / ``matcher eval
---write-threshold`` save it in ``matcher.json`` beside the weights, and every consumer, ``matcher
-match`` and ``matcher eval`` load the same object. Settings may override single fields.
+stage's band, the learned decision) belongs to the model, not to the deployment: ``matcher
+train`` / ``matcher eval --write-threshold`` save it in ``matcher.json`` beside the weights, and
+every consumer, ``matcher match`` and ``matcher eval`` load the same object.
+
+A saved decision was calibrated for one profile (:attr:`DecisionConfig.profile`). For a catalog
+read by another profile its calibrated fields do not apply, and that profile's defaults do
+(:meth:`DecisionConfig.resolve`); settings then override single fields, whatever the profile.
 """
 
 from __future__ import annotations
@@ -11,17 +15,29 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from matcher.encoding.models import MATCHER_META
-from matcher.normalize import DEFAULT_PROFILE, get_profile
 
-DEFAULT_THRESHOLD = 0.80  # the phones profile's, kept for callers that name it
+
+class Defaults(Protocol):
+    """What a decision takes from the profile it is made for (:class:`matcher.profiles.Profile`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def threshold(self) -> float: ...
+
+    @property
+    def lexical_weight(self) -> float: ...
+
+    def guard_names(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
 class Band:
-    """Cosines in ``[low, high)`` go to the second stage; its probability ≥ ``threshold`` matches."""
+    """Scores in ``[low, high)`` go to the second stage; its probability ≥ ``threshold`` matches."""
 
     low: float
     high: float
@@ -33,11 +49,12 @@ class Band:
 
 @dataclass(frozen=True)
 class DecisionConfig:
-    """Profile, threshold, guards in force and, with a second stage, its band and model."""
+    """Profile, threshold, lexical weight, guards in force and, optionally, a second stage and a
+    learned decision. ``None`` fields take the profile's defaults when resolved."""
 
-    threshold: float | None = None  # None: the profile's
-    profile: str = DEFAULT_PROFILE  # how listings are read (matcher.normalize.profiles)
-    lexical_weight: float | None = None  # share of the lexical cosine in the score; None: profile's
+    threshold: float | None = None
+    profile: str | None = None  # the profile it was calibrated for (None: any, defaults only)
+    lexical_weight: float | None = None  # share of the lexical cosine in the score
     guards: tuple[str, ...] | None = None  # None: the profile's guards
     reranker: str | None = None  # cross-encoder folder for the unsure band
     band: Band | None = None  # None: the band stored with the reranker
@@ -49,21 +66,32 @@ class DecisionConfig:
         """A copy with the given fields replaced; ``None`` values leave a field as it is."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def resolve(self, profile: Defaults) -> DecisionConfig:
+        """This decision for a catalog read by ``profile``: every field concrete. What was
+        calibrated for another profile is dropped (its scale and features differ)."""
+        mine = (
+            self
+            if self.profile in (None, profile.name)
+            else DecisionConfig(guards=self.guards, reranker=self.reranker, band=self.band)
+        )
+        source = mine.threshold_source if mine.threshold is not None else f"{profile.name} default"
+        return replace(
+            mine,
+            profile=profile.name,
+            threshold=mine.threshold if mine.threshold is not None else profile.threshold,
+            lexical_weight=(
+                mine.lexical_weight if mine.lexical_weight is not None else profile.lexical_weight
+            ),
+            guards=mine.guards if mine.guards is not None else profile.guard_names(),
+            threshold_source=source,
+        )
+
     @property
     def cutoff(self) -> float:
-        """The threshold in force: the configured one, else the profile's."""
-        return self.threshold if self.threshold is not None else get_profile(self.profile).threshold
-
-    @property
-    def fusion(self) -> float:
-        """The lexical weight in force: the configured one, else the profile's."""
-        w = self.lexical_weight
-        return w if w is not None else get_profile(self.profile).lexical_weight
-
-    @property
-    def guard_names(self) -> tuple[str, ...]:
-        """The guards in force: the configured ones, else the profile's."""
-        return self.guards if self.guards is not None else get_profile(self.profile).guards
+        """The threshold in force (of a resolved config)."""
+        if self.threshold is None:
+            raise ValueError("the decision is not resolved for a profile yet")
+        return self.threshold
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -74,9 +102,10 @@ class DecisionConfig:
     def from_dict(cls, data: dict[str, Any]) -> DecisionConfig:
         band = data.get("band")
         guards = data.get("guards")
+        profile = data.get("profile")
         return cls(
             threshold=_float(data.get("threshold")),
-            profile=str(data.get("profile", DEFAULT_PROFILE)),
+            profile=str(profile) if profile is not None else None,
             lexical_weight=_float(data.get("lexical_weight")),
             guards=tuple(guards) if guards is not None else None,
             reranker=data.get("reranker"),

@@ -1,6 +1,7 @@
-"""The whole decision for a batch: candidates, guards over every candidate, the threshold
-verdict and, when configured, the second stage. The pipeline, ``matcher match`` and
-``matcher eval`` all decide through this one object."""
+"""The whole decision for a batch: the score, candidates, guards over every candidate, the
+threshold verdict, the profile's special rules and, when configured, the learned decision and the
+second stage. The pipeline, ``matcher match`` and ``matcher eval`` all decide through this one
+object; it is made for one profile (:meth:`Decider.for_profile`)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,17 @@ import numpy as np
 
 from matcher.catalog.index import Candidates
 from matcher.decision.classifier import TreeEnsemble, pair_features
-from matcher.decision.config import Band, DecisionConfig
-from matcher.decision.guards import ColumnSource, GuardSet
+from matcher.decision.config import Band, DecisionConfig, Defaults
+from matcher.decision.guards import Guard, GuardSet
 from matcher.decision.policy import ThresholdPolicy
+from matcher.decision.rules import Blocking, Rule
 from matcher.decision.search import best_compatible, top_k
 from matcher.decision.verdict import Scored, Verdict
 from matcher.normalize import Attributes
-
-# How far below the threshold the one fitting variant of a named model may score and match.
-SOLE_VARIANT_MARGIN = 0.15
+from matcher.scoring import Scorer
 
 
-class Catalog(ColumnSource, Protocol):
+class Catalog(Blocking, Protocol):
     """What deciding needs of a catalog snapshot."""
 
     def catalog_id(self, row: int) -> str: ...
@@ -31,6 +31,15 @@ class Catalog(ColumnSource, Protocol):
     def attributes(self, row: int) -> Attributes: ...
 
     def text(self, row: int) -> str: ...
+
+
+class Domain(Defaults, Protocol):
+    """What deciding needs of a profile: its defaults, guards and special rules."""
+
+    @property
+    def rules(self) -> tuple[Rule, ...]: ...
+
+    def select(self, names: Sequence[str] | None) -> tuple[Guard, ...]: ...
 
 
 class SecondStage(Protocol):
@@ -58,10 +67,20 @@ class Decider:
     """
 
     def __init__(
-        self, config: DecisionConfig, reranker: SecondStage | None = None, top_k: int = 5
+        self,
+        config: DecisionConfig,
+        profile: Domain,
+        reranker: SecondStage | None = None,
+        top_k: int = 5,
+        dense_floor: float = 0.0,
     ) -> None:
+        config = config.resolve(profile)
         self.config = config
-        self.guards = GuardSet(config.guard_names)
+        self.profile = profile
+        self.guards = GuardSet(profile.select(config.guards))
+        self.rules = profile.rules if self.guards else ()  # no guards: cosine alone
+        assert config.lexical_weight is not None
+        self.scorer = Scorer(config.lexical_weight, dense_floor)
         self.reranker = reranker
         self.band: Band | None = config.band or (reranker.band if reranker else None)
         first = self.band.low if reranker is not None and self.band else config.cutoff
@@ -91,7 +110,13 @@ class Decider:
                 compatible = self._scored(catalog, *found) if found is not None else None
             verdict = self.policy.decide(attrs, top, compatible)
             if verdict.matched is None and compatible is not None:
-                verdict = self._sole_variant(catalog, attrs, compatible) or verdict
+                for rule in self.rules:
+                    rescued = rule.rescue(
+                        attrs, compatible, catalog, self.guards, self.policy.threshold
+                    )
+                    if rescued is not None:
+                        verdict = rescued
+                        break
             out.append(Decision(top, verdict))
         if self.classifier is not None:
             out = self._classify(catalog, offers, texts, out, self.classifier)
@@ -135,28 +160,6 @@ class Decider:
             )
             out[i] = Decision(decisions[i].candidates, verdict)
         return out
-
-    def _sole_variant(self, catalog: Catalog, offer: Attributes, best: Scored) -> Verdict | None:
-        """An offer naming a model (and maybe a colour) but no memory, whose model has exactly
-        one variant in the catalog that passes the guards: that variant, a little below the
-        threshold (the model's cosine is lower for such short titles, not the evidence)."""
-        rows_with = getattr(catalog, "rows_with", None)
-        if (
-            rows_with is None
-            or offer.model is None
-            or offer.ram is not None
-            or offer.rom is not None
-            or best.score < self.policy.threshold - SOLE_VARIANT_MARGIN
-        ):
-            return None
-        rows = rows_with("model", offer.model)
-        if not len(rows):
-            return None
-        mask = self.guards.mask(offer, catalog, rows)
-        passing = rows if mask is None else rows[mask]
-        if len(passing) == 1 and int(passing[0]) == best.row:
-            return Verdict(best, "match:sole_variant")
-        return None
 
     @staticmethod
     def _review(

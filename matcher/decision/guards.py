@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from matcher.catalog.columns import AttributeColumns, Categories, Multi
-from matcher.normalize import Attributes, codes, marks
+from matcher.normalize import Attributes
 from matcher.normalize.colors import compatible as colors_compatible
 from matcher.normalize.colors import fits as fits_colors
 
@@ -30,6 +30,11 @@ class Guard(ABC):
     """One attribute's rule, per candidate and over a whole catalog column."""
 
     name: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The attributes this guard reads (they must be in its profile's schema)."""
+        return (self.name,)
 
     def column(self, columns: AttributeColumns) -> Any:
         """This guard's column of the catalog's attributes (what :meth:`mask` reads)."""
@@ -63,10 +68,10 @@ class SizeGuard(Guard):
     name: str
 
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        return _equal(getattr(offer, self.name), getattr(candidate, self.name))
+        return _equal(offer.integer(self.name), candidate.integer(self.name))
 
     def mask(self, offer: Attributes, column: np.ndarray) -> np.ndarray | None:
-        value = getattr(offer, self.name)
+        value = offer.integer(self.name)
         return None if value is None else (column == UNKNOWN) | (column == value)
 
 
@@ -77,10 +82,10 @@ class EqualGuard(Guard):
     name: str
 
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        return _equal(getattr(offer, self.name), getattr(candidate, self.name))
+        return _equal(offer.text(self.name), candidate.text(self.name))
 
     def mask(self, offer: Attributes, column: Categories) -> np.ndarray | None:
-        value = getattr(offer, self.name)
+        value = offer.text(self.name)
         if value is None:
             return None
         return (column.codes == UNKNOWN) | (column.codes == column.table.get(value, -2))
@@ -93,11 +98,11 @@ class QuantityGuard(Guard):
     name: str
 
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        a, b = getattr(offer, self.name), getattr(candidate, self.name)
+        a, b = offer.number(self.name), candidate.number(self.name)
         return a is not None and b is not None and not _close(a, b)
 
     def mask(self, offer: Attributes, column: np.ndarray) -> np.ndarray | None:
-        value = getattr(offer, self.name)
+        value = offer.number(self.name)
         if value is None:
             return None
         return np.isnan(column) | (np.abs(column - value) <= 0.01 * max(abs(value), 1e-9))
@@ -113,21 +118,30 @@ class ColorGuard(Guard):
     English compared with English and Russian with Russian (:func:`colors.fits`)."""
 
     name: str = "color"
+    russian: str = "color_ru"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.name, self.russian)
 
     def column(self, columns: AttributeColumns) -> tuple[Categories, Categories]:
-        return columns["color"], columns["color_ru"]
+        return columns[self.name], columns[self.russian]
+
+    def _pair(self, a: Attributes) -> tuple[str | None, str | None]:
+        return a.text(self.name), a.text(self.russian)
 
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        return not fits_colors((offer.color, offer.color_ru), (candidate.color, candidate.color_ru))
+        return not fits_colors(self._pair(offer), self._pair(candidate))
 
     def mask(self, offer: Attributes, column: tuple[Categories, Categories]) -> np.ndarray | None:
-        if not offer.color and not offer.color_ru:
+        english_value, russian_value = self._pair(offer)
+        if not english_value and not russian_value:
             return None
         english, russian = column
         ok = np.zeros(len(english.codes), dtype=bool)
         for mine, first, second in (
-            (offer.color, english, russian),
-            (offer.color_ru, russian, english),
+            (english_value, english, russian),
+            (russian_value, russian, english),
         ):
             if mine:
                 # compared with the same language's name, else with the other one
@@ -172,7 +186,7 @@ class FamilyGuard(Guard):
         return Families(columns[self.name], self.family)
 
     def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
-        mine, theirs = getattr(offer, self.name), getattr(candidate, self.name)
+        mine, theirs = offer.many(self.name), candidate.many(self.name)
         for f in {self.family(v) for v in mine}:
             a = {v for v in mine if self.family(v) == f}
             b = {v for v in theirs if self.family(v) == f}
@@ -181,7 +195,7 @@ class FamilyGuard(Guard):
         return False
 
     def mask(self, offer: Attributes, column: Families) -> np.ndarray | None:
-        mine = getattr(offer, self.name)
+        mine = offer.many(self.name)
         if not mine:
             return None
         ok = np.ones(column.size, dtype=bool)
@@ -203,33 +217,11 @@ def _fits(color: str, values: tuple[str, ...], unknown: bool = True) -> np.ndarr
     return np.array([colors_compatible(color, c) for c in values] + [unknown], dtype=bool)
 
 
-GUARDS: dict[str, Guard] = {
-    g.name: g
-    for g in (
-        SizeGuard("ram"),
-        SizeGuard("rom"),
-        ColorGuard(),
-        EqualGuard("model"),
-        EqualGuard("brand"),
-        EqualGuard("line"),
-        EqualGuard("category"),
-        EqualGuard("connectivity"),
-        EqualGuard("size"),
-        *(QuantityGuard(q) for q in ("volume", "mass", "length", "pieces", "power", "voltage")),
-        FamilyGuard("codes", codes.family),
-        FamilyGuard("marks", marks.family),
-    )
-}
-
-
 class GuardSet:
     """The guards in force, applied to one candidate or to a whole catalog at once."""
 
-    def __init__(self, names: Sequence[str]) -> None:
-        unknown = [n for n in names if n not in GUARDS]
-        if unknown:
-            raise ValueError(f"unknown guards {unknown}; known: {', '.join(GUARDS)}")
-        self.guards = tuple(GUARDS[n] for n in names)
+    def __init__(self, guards: Sequence[Guard]) -> None:
+        self.guards = tuple(guards)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -258,8 +250,3 @@ class ColumnSource(Protocol):
     """A catalog that holds its items' attributes and caches each guard's column of them."""
 
     def column(self, guard: Guard) -> Any: ...
-
-
-def conflicts(offer: Attributes, candidate: Attributes) -> list[str]:
-    """Conflicts under every known guard (for tests and tools)."""
-    return GuardSet(list(GUARDS)).conflicts(offer, candidate)

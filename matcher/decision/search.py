@@ -4,6 +4,8 @@ variant is found however many of its siblings outscore it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from matcher.catalog.index import Candidates
@@ -39,11 +41,12 @@ def best_compatible(
     return int(cands.row_ids()[i]), float(masked[i])
 
 
-def blocking_pool(offer: Attributes, catalog: object) -> np.ndarray | None:
-    """Rows that share the offer's model signature: searched exactly whatever the ANN finds,
-    so on a large catalog the guarded variant is still found (None: nothing to block on)."""
+def blocking_pool(offer: Attributes, catalog: object, fields: Sequence[str]) -> np.ndarray | None:
+    """Rows that share one of the offer's blocking attributes (``fields``, the profile's: a
+    phone's model signature): searched exactly whatever the ANN finds, so on a large catalog the
+    guarded variant is still found (None: nothing to block on)."""
     rows_with = getattr(catalog, "rows_with", None)
-    if offer.model is None or rows_with is None:
+    if rows_with is None:
         return None
-    rows: np.ndarray = rows_with("model", offer.model)
-    return rows
+    found = [rows_with(name, value) for name in fields if (value := offer.text(name)) is not None]
+    return np.unique(np.concatenate(found)) if found else None

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from matcher.encoding.base import BACKENDS, Backend, Encoder, namespace
 from matcher.encoding.cache import CachedEncoder
@@ -12,15 +11,13 @@ from matcher.encoding.cache import CachedEncoder
 
 def load_encoder(
     model: str,
-    backend: str = "torch",
+    backend: str,
+    batch_size: int,
     device: str | None = None,
-    batch_size: int = 64,
     cache_dir: str | Path | None = None,
-    cache_size: int = 0,
-    shared_cache: Any | None = None,
 ) -> Encoder:
-    """The encoder for ``model`` on ``backend``; with ``cache_size`` (and a Redis client for a
-    shared cache), behind a vector cache."""
+    """The encoder for ``model`` on ``backend`` (the deployment's settings say which: they are
+    the only defaults; :func:`streams.components.build_encoder`)."""
     encoder: Encoder
     if backend == "torch":
         from matcher.encoding.torch_backend import TorchEncoder
@@ -32,8 +29,6 @@ def load_encoder(
         encoder = OnnxEncoder(model, backend == "onnx-int8", batch_size, cache_dir)
     else:
         raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
-    if cache_size > 0:
-        return CachedEncoder(encoder, cache_size, shared_cache)
     return encoder
 
 

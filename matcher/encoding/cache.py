@@ -23,15 +23,17 @@ class CachedEncoder:
     def __init__(
         self,
         inner: Encoder,
-        size: int = 50_000,
+        size: int,
         shared: Any = None,
         shared_key: str = "",
         shared_ttl_s: int = 7 * 24 * 3600,
     ) -> None:
+        if shared is not None and not shared_key:
+            raise ValueError("a shared vector cache needs its key (under the store's namespace)")
         self.inner = inner
         self.size = size
         self.shared = shared
-        self.shared_key = shared_key or f"{{vcache:{inner.fingerprint}}}"
+        self.shared_key = shared_key
         self.shared_ttl_s = shared_ttl_s
         self._lru: OrderedDict[str, np.ndarray] = OrderedDict()
         self.hits = 0

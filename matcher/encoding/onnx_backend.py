@@ -163,7 +163,7 @@ def _quantize(folder: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    fp32 = OnnxEncoder.from_folder(folder, "model.onnx")
+    fp32 = OnnxEncoder.from_folder(folder, "model.onnx", len(PROBE_TEXTS))
     reference = fp32.encode(PROBE_TEXTS)
     graph = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
     layers = sorted(
@@ -186,7 +186,7 @@ def _quantize(folder: Path) -> None:
             nodes_to_exclude=excluded,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
-        candidate = OnnxEncoder.from_folder(folder, "model_int8.onnx.tmp")
+        candidate = OnnxEncoder.from_folder(folder, "model_int8.onnx.tmp", len(PROBE_TEXTS))
         cos = (candidate.encode(PROBE_TEXTS) * reference).sum(axis=1)
         check = {"mean_cosine": float(cos.mean()), "min_cosine": float(cos.min())}
         log.info("int8 against fp32 with %d layers kept fp32: %s", len(excluded), check)
@@ -208,8 +208,8 @@ class OnnxEncoder:
     def __init__(
         self,
         model: str,
-        int8: bool = False,
-        batch_size: int = 64,
+        int8: bool,
+        batch_size: int,
         cache_dir: str | Path | None = None,
         threads: int | None = None,
     ) -> None:
@@ -221,7 +221,7 @@ class OnnxEncoder:
         self.fingerprint = fingerprint(self.path, model, self.backend)
 
     @classmethod
-    def from_folder(cls, folder: Path, file: str, batch_size: int = 64) -> OnnxEncoder:
+    def from_folder(cls, folder: Path, file: str, batch_size: int) -> OnnxEncoder:
         """An encoder on one exported file (the int8 check uses it before the file is final)."""
         self = cls.__new__(cls)
         self._load(folder, file, batch_size, None)

@@ -19,8 +19,8 @@ class TorchEncoder:
     def __init__(
         self,
         model: str,
-        device: str | None = None,
-        batch_size: int = 64,
+        device: str | None,
+        batch_size: int,
         cache_dir: str | Path | None = None,
     ) -> None:
         from sentence_transformers import SentenceTransformer

@@ -90,10 +90,11 @@ def read_pairs(path: str | Path, style: Serialize = "kv", profile: str | None = 
                 right.append(serialize(cols[1], style))
                 labels.append(float(cols[2]))
     if profile is not None:
-        from matcher.normalize import normalize
+        from matcher import profiles
 
-        left = [normalize(t, None, profile).text for t in left]
-        right = [normalize(t, None, profile).text for t in right]
+        read = profiles.get(profile).read
+        left = [read(t, None).text for t in left]
+        right = [read(t, None).text for t in right]
     return Pairs(left, right, labels)
 
 

@@ -1,7 +1,9 @@
 """Scores and features of labelled pairs, exactly as the service computes them for an offer.
 
 Used by ``matcher train`` (to calibrate the threshold and fit the learned decision) and by
-``matcher eval --pairs`` (to report both), so what is measured is what is served.
+``matcher eval --pairs`` (to report both), so what is measured is what is served: the pairs are
+scored by the service's own :class:`~matcher.decision.Decider` (its scorer and its profile's
+reading of attributes).
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from matcher import profiles
 from matcher.catalog.lexical import Lexicon, pair_scores
-from matcher.decision import DecisionConfig
-from matcher.decision.classifier import fit, pair_features
+from matcher.decision import Decider, DecisionConfig
+from matcher.decision.classifier import FEATURES, fit, pair_features
 from matcher.encoding import Encoder
 from matcher.lab import metrics
 from matcher.lab.pairs import Pairs
-from matcher.normalize import normalize
 
 
 def cosines(encoder: Encoder, pairs: Pairs) -> np.ndarray:
@@ -50,14 +52,13 @@ class Scored:
     labels: list[float]
 
 
-def score(encoder: Encoder, pairs: Pairs, config: DecisionConfig) -> Scored:
+def score(encoder: Encoder, pairs: Pairs, decider: Decider) -> Scored:
     """Every pair scored as the service scores an offer against a catalog item."""
     dense = cosines(encoder, pairs)
-    lex = lexical(pairs) if config.fusion > 0 else np.zeros(len(pairs))
-    fused = (1.0 - config.fusion) * dense + config.fusion * lex
-    attrs = {
-        t: normalize(t, None, config.profile).attributes for t in set(pairs.left + pairs.right)
-    }
+    lex = lexical(pairs) if decider.scorer.uses_lexical else np.zeros(len(pairs))
+    fused = decider.scorer.combine(dense, lex).astype(np.float64)
+    read = profiles.get(str(decider.config.profile)).read
+    attrs = {t: read(t, None).attributes for t in set(pairs.left + pairs.right)}
     rows = (
         np.vstack(
             [
@@ -66,7 +67,7 @@ def score(encoder: Encoder, pairs: Pairs, config: DecisionConfig) -> Scored:
             ]
         )
         if len(pairs)
-        else np.zeros((0, 7))
+        else np.zeros((0, len(FEATURES)))
     )
     return Scored(fused, dense, lex, rows, list(pairs.labels))
 
@@ -75,13 +76,14 @@ def fit_decision(
     encoder: Encoder,
     train: Pairs,
     valid: Pairs,
-    config: DecisionConfig,
+    decider: Decider,
     keep_learned: bool = False,
 ) -> tuple[DecisionConfig, dict[str, dict[str, float]]]:
     """The decision for ``encoder``: the score threshold with the best F1 on valid, and the
     learned decision fitted on train with its probability threshold chosen on valid, kept where
     it beats the threshold on valid (or ``keep_learned``); with their valid metrics."""
-    tr, va = score(encoder, train, config), score(encoder, valid, config)
+    config = decider.config
+    tr, va = score(encoder, train, decider), score(encoder, valid, decider)
     cut = metrics.best_threshold(va.score, va.labels)
     model = fit(tr.features, tr.labels)
     probs = model.probabilities(va.features)
@@ -92,10 +94,11 @@ def fit_decision(
         "learned": metrics.at_threshold(probs, va.labels, p_cut).as_dict(),
     }
     learned_wins = report["learned"]["f1"] > report["threshold"]["f1"]
+    defaults = profiles.get(str(config.profile)).guard_names()
     decided = replace(
         config,
+        guards=None if config.guards == defaults else config.guards,
         threshold=round(float(cut), 6),
-        lexical_weight=config.fusion,
         classifier=model.to_dict() if learned_wins or keep_learned else None,
     )
     return decided, report

@@ -1,27 +1,9 @@
-"""Listing normalization, by domain profile: ``generic`` (the default, any catalog) and
-``phones`` (colours, memory, SIM, network, regions, brands and series)."""
+"""Reading listings: typed attributes and the text that is embedded, and the text tools every
+profile shares (amounts with units, codes, marks, colours, brands, memory sizes, prices).
+Which of them a domain uses, and how, is its profile's business (:mod:`matcher.profiles`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from matcher.normalize.attributes import Attributes, Field, Kind, Normalized, Schema, Value
 
-from matcher.normalize.attributes import Attributes, Normalized
-from matcher.normalize.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
-
-
-def normalize(
-    title: str, attributes: Mapping[str, object] | None = None, profile: str = DEFAULT_PROFILE
-) -> Normalized:
-    """A title and the sender's attributes, read by ``profile``."""
-    return get_profile(profile).normalize(title, attributes)
-
-
-__all__ = [
-    "DEFAULT_PROFILE",
-    "PROFILES",
-    "Attributes",
-    "Normalized",
-    "Profile",
-    "get_profile",
-    "normalize",
-]
+__all__ = ["Attributes", "Field", "Kind", "Normalized", "Schema", "Value"]

@@ -26,8 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from streams import logs
     from streams.cli.common import settings
+    from streams.ops import logs
 
     cfg = settings()
     logs.configure(cfg.log_level, cfg.log_format)

@@ -14,12 +14,22 @@ def register(sub: Any) -> None:
         "--backends", default="torch,onnx,onnx-int8", help="comma-separated; the first is the base"
     )
     bench.add_argument("--offers", type=int, default=3000, help="offers per pass")
-    bench.add_argument("--batch-size", type=int, default=None, help="Kafka micro-batch")
-    bench.add_argument("--encode-batch-size", type=int, default=None, help="model batch")
+    bench.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="Kafka micro-batch (default: MATCHER_BATCH_SIZE)",
+    )
+    bench.add_argument(
+        "--encode-batch-size",
+        type=int,
+        default=None,
+        help="model batch (default: MATCHER_ENCODE_BATCH_SIZE)",
+    )
     bench.add_argument(
         "--catalog-size", type=int, action="append", default=[], help="N items (repeatable)"
     )
-    bench.add_argument("--scale-backend", default="torch")
+    bench.add_argument("--scale-backend", default="torch", help="backend of the catalog-scale runs")
     bench.add_argument("--skip-stream", action="store_true", help="catalog scale only")
     bench.set_defaults(func=run)
 
@@ -27,7 +37,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from streams.bench import run_scale, run_streams
+    from streams.devtools.bench import run_scale, run_streams
     from streams.settings import Settings
 
     console = Console()

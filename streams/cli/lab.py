@@ -21,8 +21,10 @@ def register(sub: Any) -> None:
     gen = sub.add_parser(
         "generate", help="write the synthetic phone market (catalog, offers, pairs)"
     )
-    gen.add_argument("--out", required=True, type=Path)
-    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument(
+        "--out", required=True, type=Path, help="folder for catalog.jsonl, offers_*.jsonl, pairs_*"
+    )
+    gen.add_argument("--seed", type=int, default=42, help="random seed of the market")
     gen.set_defaults(func=generate)
     tr = sub.add_parser("train", help="fine-tune a bi-encoder on labelled pairs")
     add_flags(tr, TrainConfig)
@@ -47,57 +49,95 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
+    from matcher import profiles
     from matcher.lab.training.bi_encoder import train as run
     from matcher.lab.training.config import TrainConfig
+    from streams.components import build_encoder, decisions
 
-    report = run(config_from(TrainConfig, args))
+    cfg = config_from(TrainConfig, args)
+    base = lab_settings()
+    profile = profiles.get(cfg.profile or profiles.FALLBACK)
+
+    def load(path: str) -> Any:
+        return build_encoder(base.model_copy(update={"model": path}))
+
+    report = run(cfg, load, lambda enc: decisions(base, enc).for_profile(profile))
     summary = {"out": report.out, "seconds": round(report.seconds, 1), "steps": report.steps}
     print(json.dumps({**summary, "threshold": round(report.threshold, 4), "valid": report.valid}))
     return 0
 
 
+def lab_settings(**changes: Any) -> Any:
+    """The deployment's settings for lab work: no vector cache (every text is new), and the
+    given fields (``None``: the setting's own)."""
+    from streams.cli.common import settings
+
+    return settings().model_copy(
+        update={"vector_cache_size": 0, **{k: v for k, v in changes.items() if v is not None}}
+    )
+
+
 def train_reranker(args: argparse.Namespace) -> int:
     from matcher.lab.training.config import RerankConfig
     from matcher.lab.training.cross_encoder import train_reranker as run
+    from streams.components import build_encoder
 
-    print(json.dumps(run(config_from(RerankConfig, args))))
+    base = lab_settings()
+    print(
+        json.dumps(
+            run(
+                config_from(RerankConfig, args),
+                lambda path: build_encoder(base.model_copy(update={"model": path})),
+            )
+        )
+    )
     return 0
 
 
 def evaluate(args: argparse.Namespace) -> int:
     import sys
 
-    from matcher.encoding import load_encoder
     from matcher.lab.evaluation.config import EvalConfig
+    from streams.components import build_encoder
 
     cfg = config_from(EvalConfig, args)
     if not cfg.pairs and not (cfg.catalog and cfg.offers):
         print("matcher eval: give --pairs, or --catalog and --offers", file=sys.stderr)
         return 2
-    enc = load_encoder(cfg.model, batch_size=cfg.batch_size)
+    base = lab_settings(
+        model=cfg.model,
+        encode_batch_size=cfg.batch_size,
+        profile=cfg.profile,
+        lexical_weight=cfg.lexical_weight,
+    )
+    enc = build_encoder(base)
     if cfg.max_seq_length:
         enc.max_seq_length = cfg.max_seq_length
-    return _pairs(cfg, enc) if cfg.pairs else _offers(cfg, enc)
+    return _pairs(cfg, base, enc) if cfg.pairs else _offers(cfg, base, enc)
 
 
-def _pairs(cfg: Any, enc: Any) -> int:
+def _pairs(cfg: Any, base: Any, enc: Any) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from matcher import profiles
     from matcher.decision.second_stage import Reranker
     from matcher.lab.evaluation.pair_eval import evaluate as run
     from matcher.lab.evaluation.pair_eval import table_rows
     from matcher.lab.evaluation.plots import score_plot
+    from streams.components import decisions, explicit_profile
 
-    reranker = Reranker(cfg.reranker) if cfg.reranker else None
+    named = explicit_profile(base, enc)
+    profile = named[0] if named else profiles.get(profiles.FALLBACK)
+    reranker = Reranker(cfg.reranker, base.device) if cfg.reranker else None
     report, raw = run(
         enc,
         cfg.pairs,
+        decisions(base, enc).for_profile(profile),
         cfg.serialize,
         cfg.threshold,
         reranker,
-        cfg.profile,
-        cfg.lexical_weight,
+        profile.name if named else None,
         cfg.fit_decision,
     )
     if cfg.plot:
@@ -119,29 +159,42 @@ def _pairs(cfg: Any, enc: Any) -> int:
     return 0
 
 
-def _offers(cfg: Any, enc: Any) -> int:
+def _offers(cfg: Any, base: Any, enc: Any) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from matcher.decision import DecisionConfig
+    from matcher.catalog import read_catalog
     from matcher.lab.evaluation.offer_eval import evaluate as run
+    from streams.components import choose_profile, decisions
 
-    config = DecisionConfig.load(enc.path).with_overrides(
-        profile=cfg.profile, lexical_weight=cfg.lexical_weight
-    )
+    profile, choice = choose_profile(base, enc, read_catalog(cfg.catalog))
     rows = run(
         enc,
         cfg.catalog,
         cfg.offers,
+        decisions(base, enc),
+        profile,
+        choice,
         cfg.valid_offers,
         cfg.threshold,
         cfg.write_threshold,
-        config,
     )
     if cfg.json:
-        print(json.dumps({"model": enc.fingerprint, **{k: v.as_dict() for k, v in rows.items()}}))
+        print(
+            json.dumps(
+                {
+                    "model": enc.fingerprint,
+                    "profile": profile.name,
+                    "profile_choice": choice,
+                    **{k: v.as_dict() for k, v in rows.items()},
+                }
+            )
+        )
         return 0
-    table = Table(title=f"offers → decisions: {Path(cfg.offers).name}, model {enc.fingerprint}")
+    table = Table(
+        title=f"offers → decisions: {Path(cfg.offers).name}, model {enc.fingerprint}, "
+        f"profile {profile.name} ({choice})"
+    )
     for col in ("config", "threshold", "precision", "recall", "F1", "id accuracy", "accuracy"):
         table.add_column(col, justify="right")
     for name, m in rows.items():

@@ -11,10 +11,27 @@ from streams.cli.common import settings
 
 
 def register(sub: Any) -> None:
-    match_p = sub.add_parser("match", help="match a JSONL file of offers offline")
-    match_p.add_argument("--catalog", required=True, type=Path)
-    match_p.add_argument("--offers", required=True, type=Path)
-    match_p.add_argument("--out", type=Path, default=None)
+    match_p = sub.add_parser(
+        "match", help="match a JSONL file of offers offline (the consumer's batch path, no Kafka)"
+    )
+    match_p.add_argument(
+        "--catalog",
+        required=True,
+        type=Path,
+        help="catalog file (JSONL or CSV), embedded in memory",
+    )
+    match_p.add_argument(
+        "--offers", required=True, type=Path, help="offers, one JSON event per line"
+    )
+    match_p.add_argument(
+        "--out", type=Path, default=None, help="write results here (JSONL; default: stdout)"
+    )
+    match_p.add_argument(
+        "--profile",
+        default=None,
+        help="how listings are read: auto (chosen from the catalog), generic, phones, tyres "
+        "(default: MATCHER_PROFILE, auto)",
+    )
     match_p.set_defaults(func=match)
 
 
@@ -27,6 +44,8 @@ def match(args: argparse.Namespace) -> int:
     from streams.components import build_matcher
 
     cfg = settings()
+    if args.profile:
+        cfg = cfg.model_copy(update={"profile": args.profile})
     matcher = build_matcher(cfg, catalog_file=args.catalog)
     with open(args.offers, "rb") as fh:
         records = [
@@ -54,5 +73,11 @@ def match(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    print(f"{n} results, {bad} invalid offers", file=sys.stderr)
+    index = matcher.pipeline.catalog()
+    reading = index.reading
+    print(
+        f"{n} results, {bad} invalid offers; profile {index.profile}"
+        + (f" ({reading.choice})" if reading and reading.choice else ""),
+        file=sys.stderr,
+    )
     return 0 if bad == 0 else 2

@@ -18,8 +18,15 @@ def register(sub: Any) -> None:
         "run", help="consume offers from Kafka and publish matches (config: MATCHER_*)"
     ).set_defaults(func=run)
     up_p = sub.add_parser("up", help="run embedded Kafka-protocol broker and Redis until Ctrl-C")
-    up_p.add_argument("--kafka-port", type=int, default=None)
-    up_p.add_argument("--redis-port", type=int, default=None)
+    up_p.add_argument(
+        "--kafka-port",
+        type=int,
+        default=None,
+        help="broker port on 127.0.0.1 (default: a free one)",
+    )
+    up_p.add_argument(
+        "--redis-port", type=int, default=None, help="Redis port on 127.0.0.1 (default: a free one)"
+    )
     up_p.add_argument(
         "--detach",
         action="store_true",
@@ -31,27 +38,20 @@ def register(sub: Any) -> None:
     down_p = sub.add_parser("down", help="stop servers started by `matcher up --detach`")
     down_p.set_defaults(func=down)
     demo_p = sub.add_parser("demo", help="the whole data path on embedded servers")
-    demo_p.add_argument("--offers", type=int, default=400)
+    demo_p.add_argument(
+        "--offers", type=int, default=400, help="how many generated offers to stream through"
+    )
     demo_p.set_defaults(func=demo)
 
 
 def run(args: argparse.Namespace) -> int:
-    """The consumer; with ``MATCHER_HTTP_PORT`` (default) under uvicorn, with its endpoint."""
-    from faststream.asgi import AsgiFastStream
-
-    from streams.app import build_app
+    """The consumer until SIGTERM / Ctrl-C; with ``MATCHER_HTTP_PORT`` (not 0), its endpoint."""
+    from streams.kafka.app import build_app
+    from streams.ops.runner import Runner
 
     cfg = settings()
-    app = build_app(cfg).app
-    if isinstance(app, AsgiFastStream):
-        # uvicorn shuts down gracefully on SIGTERM / SIGINT, then re-raises the signal to the
-        # handler it found: a no-op one, so a clean shutdown exits 0.
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: None)
-        options = {"host": cfg.http_host, "port": cfg.http_port, "log_config": None}
-        asyncio.run(app.run(run_extra_options=options))  # type: ignore[arg-type]
-    else:
-        asyncio.run(app.run())
+    runner = Runner(build_app(cfg), cfg.http_host, cfg.http_port, signals=True)
+    asyncio.run(runner.serve())
     return 0
 
 
@@ -117,8 +117,8 @@ def down(args: argparse.Namespace) -> int:
 
 def up(args: argparse.Namespace) -> int:
     """Keep embedded servers up for ``matcher run`` and friends until Ctrl-C / SIGTERM."""
-    from streams.embedded import embedded
-    from streams.topics import ensure_topics
+    from streams.devtools.embedded import embedded
+    from streams.kafka.topics import ensure_topics
 
     if args.detach:
         return _detach(args)
@@ -152,7 +152,7 @@ def up(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from streams.demo import run_demo
+    from streams.devtools.demo import run_demo
 
     console = Console()
     try:

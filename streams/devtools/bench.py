@@ -84,20 +84,16 @@ async def _timed_results(
     return got, after / max(1e-9, marks[-1] - start)
 
 
-def _normalized(offer: dict[str, Any]) -> Any:
-    from matcher.normalize import normalize
-
-    return normalize(str(offer["title"]), offer.get("attributes") or {}, "phones")
-
-
 def _raw_rates(cfg: Settings, texts: list[str]) -> dict[int, float]:
     """The model alone on ``texts`` (sentence-transformers ``encode``, or the ONNX session; no
     cache), at batch 64 and at the service's model batch: texts per second."""
-    from matcher.encoding import load_encoder
+    from streams.components import build_encoder
 
     out = {}
     for batch in sorted({64, cfg.encode_batch_size}):
-        encoder = load_encoder(cfg.model, cfg.backend, batch_size=batch)
+        encoder = build_encoder(
+            cfg.model_copy(update={"encode_batch_size": batch, "vector_cache_size": 0})
+        )
         encoder.encode(texts[:64])
         start = time.perf_counter()
         encoder.encode(texts)
@@ -108,24 +104,18 @@ def _raw_rates(cfg: Settings, texts: list[str]) -> dict[int, float]:
 async def stream(cfg: Settings, work: Path, offers: list[dict[str, Any]]) -> dict[str, Any]:
     """One backend: first pass, repeat pass, and the raw encoder on the same texts (measured
     before and after the stream; the faster of the two, so the ratio errs against the stream)."""
+    from matcher import profiles
     from matcher.catalog import read_catalog
-    from matcher.catalog.ingest import load
-    from streams.components import build_encoder, build_store, profile_of
-    from streams.demo import offer_payload, produce
-    from streams.topics import ensure_topics
+    from streams.components import build_encoder, load_catalog
+    from streams.devtools.demo import offer_payload, produce
+    from streams.kafka.topics import ensure_topics
 
     await ensure_topics(cfg)
     encoder = build_encoder(cfg)
-    store = build_store(cfg, encoder)
-    load(
-        read_catalog(work / "catalog.jsonl"),
-        encoder,
-        store,
-        profile_of(cfg, encoder),
-        progress=False,
-    )
+    report = load_catalog(cfg, encoder, read_catalog(work / "catalog.jsonl"), progress=False)
     del encoder
-    texts = [n.text for n in map(_normalized, offers)]
+    read = profiles.get(report.profile).read
+    texts = [read(str(o["title"]), o.get("attributes") or {}).text for o in offers]
     raw_before = _raw_rates(cfg, texts)
     first = [dict(o, offer_id=f"{cfg.backend}-1-{i}") for i, o in enumerate(offers)]
     again = [dict(o, offer_id=f"{cfg.backend}-2-{i}") for i, o in enumerate(offers)]
@@ -170,17 +160,21 @@ async def stream(cfg: Settings, work: Path, offers: list[dict[str, Any]]) -> dic
 
 def quality(cfg: Settings, work: Path) -> dict[str, float]:
     """Generated phone test split: P/R/F1 with guards, threshold calibrated on valid offers."""
-    from matcher.decision import DecisionConfig
-    from matcher.encoding import load_encoder
+    from matcher.catalog import read_catalog
     from matcher.lab.evaluation.offer_eval import evaluate
+    from streams.components import build_encoder, choose_profile, decisions
 
-    encoder = load_encoder(cfg.model, cfg.backend, batch_size=cfg.encode_batch_size)
+    lab = cfg.model_copy(update={"vector_cache_size": 0})
+    encoder = build_encoder(lab)
+    profile, choice = choose_profile(lab, encoder, read_catalog(work / "catalog.jsonl"))
     rows = evaluate(
         encoder,
         work / "catalog.jsonl",
         work / "offers_test.jsonl",
-        work / "offers_valid.jsonl",
-        config=DecisionConfig(profile="phones"),
+        decisions(lab, encoder),
+        profile,
+        choice,
+        valid_offers=work / "offers_valid.jsonl",
     )
     m = rows["as served"]
     return {"precision": round(m.precision, 4), "recall": round(m.recall, 4), "f1": round(m.f1, 4)}
@@ -190,7 +184,7 @@ async def run_streams(
     backends: list[str], n_offers: int, batch_size: int, encode_batch_size: int = 64
 ) -> dict[str, Any]:
     from matcher.lab.datagen import build_market, write
-    from streams.embedded import embedded
+    from streams.devtools.embedded import embedded
 
     work = Path(tempfile.mkdtemp(prefix="matcher-bench-"))
     market = build_market(seed=42)
@@ -204,7 +198,6 @@ async def run_streams(
                 kafka_bootstrap=env.bootstrap,
                 redis_url=env.redis_url,
                 backend=backend,
-                profile="phones",
                 batch_size=batch_size,
                 encode_batch_size=encode_batch_size,
                 input_topic=f"bench-{backend}",
@@ -231,37 +224,50 @@ async def run_streams(
 
 
 def _synthetic(n: int, dim: int, seed: int = 0) -> tuple[list[Any], np.ndarray]:
-    """``n`` items in the phone style with random unit vectors (embedding a million titles
-    would take hours on this machine; hydration, search and memory do not depend on that)."""
+    """``n`` hardware items as the generic profile stores them, with random unit vectors
+    (embedding a million titles would take hours on this machine; hydration, search, the lexical
+    rescoring and memory do not depend on that)."""
     from matcher.catalog.store import StoredItem
     from matcher.normalize import Attributes
 
     rng = np.random.default_rng(seed)
     vectors = rng.standard_normal((n, dim), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    brands = ["xiaomi", "samsung", "apple", "realme", "honor", "tecno", "infinix", "vivo"]
-    colors = ["black", "white", "green", "blue", "gray", "gold"]
+    kinds = ["саморез", "шуруп", "болт", "дюбель", "анкер", "гвоздь", "винт", "заклепка"]
+    brands = ["krepysh", "kraftline", "tech-krep", "starfix", "sormat", "fischer"]
     items = []
     for i in range(n):
-        brand, ram, rom = brands[i % 8], (4, 6, 8, 12)[i % 4], (64, 128, 256, 512)[(i // 4) % 4]
-        model = f"m{i // 96}"
-        color = colors[(i // 16) % 6]
-        text = f"{brand} {model} {ram}/{rom}gb | color: {color}, ram: {ram}, rom: {rom}gb"
-        attrs = Attributes(color=color, ram=ram, rom=rom, model=model, brand=brand)
+        kind, brand = kinds[i % 8], brands[(i // 8) % 6]
+        d, length = (3, 3.5, 4, 5, 6)[(i // 48) % 5], (16, 25, 35, 45, 60, 80)[(i // 240) % 6]
+        pcs = (50, 100, 200, 500)[(i // 1440) % 4]
+        code = f"kr{i:07d}"
+        text = f"{kind} {brand} {d}x{length}mm {pcs}pcs {code}"
+        attrs = Attributes(
+            length=float(length), pieces=float(pcs), size=f"{d}x{length}mm", codes=(code,)
+        )
         items.append(StoredItem(f"sku-{i:07d}", text, attrs, f"d{i}"))
     return items, vectors
 
 
-def write_synthetic(cfg: Settings, n: int, dim: int) -> float:
-    """Load ``n`` synthetic items as one base snapshot; seconds taken (not a target)."""
-    from matcher.catalog.ingest import write
-    from matcher.catalog.store import RedisCatalog
-    from streams.security import redis_client
+def write_synthetic(cfg: Settings, n: int) -> float:
+    """Load ``n`` synthetic items as one base snapshot read by the generic profile (hybrid
+    score); seconds taken (not a target)."""
+    from matcher import profiles
+    from matcher.catalog.ingest import reading, write
+    from streams.components import build_encoder, build_store
 
-    items, vectors = _synthetic(n, dim)
-    store = RedisCatalog(redis_client(cfg), cfg.redis_prefix, "synthetic", dim)
+    store = build_store(cfg, build_encoder(cfg))
+    items, vectors = _synthetic(n, store.dim)
+    generic = profiles.get("generic")
     start = time.perf_counter()
-    write(store, items, vectors, ann_min_items=cfg.ann_min_items)
+    write(
+        store,
+        items,
+        vectors,
+        generic.schema,
+        ann_min_items=cfg.ann_min_items,
+        read_as=reading(generic, "bench"),
+    )
     return time.perf_counter() - start
 
 
@@ -277,26 +283,23 @@ def _peak_rss_mb() -> float:
 
 def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
     """Run in a fresh process: hydrate, match, take an update while matching; peak RSS."""
-    from matcher.catalog import LiveCatalog
-    from matcher.catalog.store import RedisCatalog
-    from matcher.decision import Decider, DecisionConfig
     from matcher.events import Offer
     from matcher.pipeline import MatchPipeline
-    from streams.components import build_encoder
-    from streams.security import redis_client
+    from streams.components import build_encoder, decisions, live_catalog
 
     cfg = Settings.model_validate_json(cfg_json)
-    encoder = build_encoder(cfg.model_copy(update={"vector_cache_size": 0}))
-    store = RedisCatalog(redis_client(cfg), cfg.redis_prefix, "synthetic", encoder.dim)
-    view = LiveCatalog(store, refresh_s=0.2, max_staleness_s=60)
+    encoder = build_encoder(cfg)
+    view = live_catalog(cfg, encoder)
     start = time.perf_counter()
     view.refresh()
     hydration = time.perf_counter() - start
     rss_hydrated = _peak_rss_mb()
-    pipeline = MatchPipeline(
-        encoder, view.current, Decider(DecisionConfig(threshold=0.5, profile="phones"))
-    )
-    titles = [f"samsung m{i} 8/128gb black" for i in range(0, 10_000, 37)]
+    pipeline = MatchPipeline(encoder, view.current, decisions(cfg, encoder))
+    scorer = pipeline.decider(view.current()).scorer
+    titles = [
+        f"Саморез KraftLine {d}x{length} мм 200 шт (арт. KR{i:07d})"
+        for i, (d, length) in enumerate((d, ln) for d in (3.5, 4, 5) for ln in (25, 35, 45) * 30)
+    ]
     batches = [
         [Offer(offer_id=f"o{k}-{j}", title=t) for j, t in enumerate(titles[k * 64 : (k + 1) * 64])]
         for k in range(4)
@@ -306,7 +309,7 @@ def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         pipeline.match(batch)
         batch_s.append(time.perf_counter() - t0)
-        prepared = [pipeline.prepare(o) for o in batch]
+        prepared = [pipeline.prepare(o, view.current()) for o in batch]
         t0 = time.perf_counter()
         encoder.encode([p.normalized.text for p in prepared])
         encode_s.append(time.perf_counter() - t0)
@@ -328,7 +331,7 @@ def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
     time.sleep(1.0)
     before = view.status().version
     loader = subprocess.Popen(
-        [sys.executable, "-m", "streams.bench", "--update", cfg.model_dump_json()],
+        [sys.executable, "-m", "streams.devtools.bench", "--update", cfg.model_dump_json()],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -345,6 +348,9 @@ def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
     return {
         "catalog_items": n,
         "ann": not view.current().exact,
+        "profile": view.current().profile,
+        "lexical_weight": scorer.lexical_weight,
+        "hybrid": view.current().lexical_ready and scorer.uses_lexical,
         "hydration_s": round(hydration, 2),
         "batch_s": round(float(np.median(batch_s)), 3),
         "encode_s": round(float(np.median(encode_s)), 3),
@@ -358,19 +364,25 @@ def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
 
 
 def run_scale(sizes: list[int], backend: str) -> list[dict[str, Any]]:
-    from streams.embedded import start_redis
+    from streams.devtools.embedded import start_redis
 
     out = []
     for n in sizes:
         store = start_redis()
         try:
-            cfg = Settings(redis_url=f"redis://127.0.0.1:{store.port}/0", backend=backend)
-            loaded = write_synthetic(cfg, n, 384)
+            cfg = Settings(
+                redis_url=f"redis://127.0.0.1:{store.port}/0",
+                backend=backend,
+                vector_cache_size=0,
+                catalog_refresh_s=0.2,
+                catalog_max_staleness_s=60.0,
+            )
+            loaded = write_synthetic(cfg, n)
             done = subprocess.run(
                 [
                     sys.executable,
                     "-m",
-                    "streams.bench",
+                    "streams.devtools.bench",
                     "--scale-child",
                     cfg.model_dump_json(),
                     str(n),
@@ -392,15 +404,15 @@ def run_scale(sizes: list[int], backend: str) -> list[dict[str, Any]]:
 
 def write_update(cfg_json: str) -> None:
     """The loader's side of the update: 100 new items, as one change; prints when it landed."""
+    from matcher import profiles
     from matcher.catalog.ingest import write
-    from matcher.catalog.store import RedisCatalog
-    from streams.security import redis_client
+    from streams.components import build_encoder, build_store
 
     cfg = Settings.model_validate_json(cfg_json)
-    items, vectors = _synthetic(100, 384, seed=1)
+    store = build_store(cfg, build_encoder(cfg))
+    items, vectors = _synthetic(100, store.dim, seed=1)
     items = [type(it)(f"new-{i}", it.text, it.attributes, f"n{i}") for i, it in enumerate(items)]
-    store = RedisCatalog(redis_client(cfg), cfg.redis_prefix, "synthetic", 384)
-    write(store, items, vectors, ann_min_items=cfg.ann_min_items)
+    write(store, items, vectors, profiles.get("generic").schema, ann_min_items=cfg.ann_min_items)
     print(json.dumps({"written_at": time.time()}))
 
 

@@ -21,11 +21,11 @@ from rich.console import Console
 from rich.table import Table
 
 from matcher.catalog import read_catalog
-from matcher.catalog.ingest import load
 from matcher.lab.datagen import build_market, write
-from streams.app import build_app
-from streams.components import build_matcher
-from streams.embedded import embedded
+from streams.components import build_matcher, load_catalog
+from streams.devtools.embedded import embedded
+from streams.kafka.app import build_app
+from streams.ops.runner import free_port, running
 from streams.settings import Settings
 
 # What an offer on the wire carries; the generator's answer key stays out of it.
@@ -46,6 +46,7 @@ class DemoReport:
     seconds: float
     batch_size: int
     mean_batch: float
+    endpoint_ready: bool | None = None  # /readyz answered ready (None: no HTTP endpoint)
 
     @property
     def offers_per_s(self) -> float:
@@ -58,6 +59,7 @@ class DemoReport:
             f"{self.dead_letters} | matched: {self.matched} | right catalog_id: "
             f"{self.correct}/{self.offers_in} | {self.offers_per_s:.1f} offers/s | batch size "
             f"{self.batch_size} (mean {self.mean_batch:.1f})"
+            + ("" if self.endpoint_ready is None else f" | /readyz: {self.endpoint_ready}")
         )
 
 
@@ -106,16 +108,6 @@ def all_ids(want: set[str]) -> Callable[[list[dict[str, Any]]], bool]:
     return lambda events: want <= {e.get("offer_id") for e in events}
 
 
-async def wait_running(broker: Any, timeout_s: float = 120.0) -> None:
-    """Until the broker is connected and its subscribers have started."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if broker.running and all(getattr(s, "running", True) for s in broker.subscribers):
-            return
-        await asyncio.sleep(0.1)
-    raise TimeoutError("the consumer did not start")
-
-
 async def run_demo(
     n_offers: int = 400, malformed: int = 4, console: Console | None = None
 ) -> DemoReport:
@@ -136,36 +128,31 @@ async def run_demo(
                 "kafka_bootstrap": env.bootstrap,
                 "redis_url": env.redis_url,
                 "group_id": "demo",
-                "profile": base.profile or "phones",  # the demo market is phones
+                "http_host": "127.0.0.1",
+                "http_port": demo_http_port(base),
             }
         )
         built = build_matcher(cfg)
-        report = load(
-            read_catalog(data_dir / "catalog.jsonl"),
-            built.encoder,
-            built.store,
-            built.pipeline.profile,
-        )
+        report = load_catalog(cfg, built.encoder, read_catalog(data_dir / "catalog.jsonl"))
         console.print(
-            f"catalog version {report.version}: {report.embedded} items embedded into Redis"
+            f"catalog version {report.version}: {report.embedded} items embedded into Redis, "
+            f"profile {report.profile} ({report.choice})"
         )
-        matcher = build_app(cfg, built)
-        runner = asyncio.create_task(matcher.app.run())
-        try:
-            await wait_running(matcher.broker)
+        app = build_app(cfg, built)
+        async with running(app, cfg.http_host, cfg.http_port) as runner:
+            if runner.url:
+                console.print(f"consumer endpoint: {runner.url}/readyz, /metrics, /docs")
             t0 = time.perf_counter()
             await produce(env.bootstrap, cfg.input_topic, payloads)
             results, t_last = await collect(
                 env.bootstrap, cfg.output_topic, all_ids(set(expected)), 600
             )
             dlq, _ = await collect(env.bootstrap, cfg.dlq_topic, lambda e: len(e) >= malformed, 30)
-        finally:
-            matcher.app.exit()
-            await asyncio.wait_for(runner, 60)
+            ready = await _probe(runner.url)
     latest = {r["offer_id"]: r for r in results}
     titles = {str(o["offer_id"]): str(o["title"]) for o in offers}
     _print_table(console, list(latest.values())[:15], titles, market)
-    stats = matcher.processor.stats
+    metrics = app.metrics
     return DemoReport(
         offers_in=len(offers),
         malformed_in=malformed,
@@ -176,8 +163,33 @@ async def run_demo(
         correct=sum(1 for oid, r in latest.items() if r["catalog_id"] == expected.get(oid)),
         seconds=t_last - t0,
         batch_size=cfg.batch_size,
-        mean_batch=stats.mean_batch,
+        mean_batch=metrics.mean_batch,
+        endpoint_ready=ready,
     )
+
+
+def demo_http_port(settings: Settings) -> int:
+    """The consumer's HTTP port in the demo: ``MATCHER_HTTP_PORT`` when the user set it (0 turns
+    the endpoint off), else a free port, so a busy 8080 never stops the demo."""
+    if "http_port" in settings.model_fields_set:
+        return settings.http_port
+    return free_port()
+
+
+async def _probe(url: str | None) -> bool | None:
+    """Whether the running consumer's ``/readyz`` says ready (None without an endpoint)."""
+    if url is None:
+        return None
+    import urllib.request
+
+    def get() -> bool:
+        with urllib.request.urlopen(f"{url}/readyz", timeout=5) as response:
+            return bool(json.loads(response.read())["ready"])
+
+    try:
+        return await asyncio.to_thread(get)
+    except Exception:
+        return False
 
 
 def _print_table(

@@ -16,7 +16,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiokafka import ConsumerRecord, TopicPartition
@@ -24,8 +23,8 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import OffsetAndMetadata
 
 from matcher.batch import BatchMatcher, Output
-from streams.health import Backoff, Health
-from streams.metrics import Metrics
+from streams.ops.health import Backoff, Health
+from streams.ops.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -51,22 +50,6 @@ class Consumer(Protocol):
     def highwater(self, partition: TopicPartition) -> int | None: ...
 
 
-@dataclass
-class Stats:
-    """Counters since start (bounded: no per-batch history is kept)."""
-
-    batches: int = 0
-    records: int = 0
-    largest_batch: int = 0
-    dead_lettered: int = 0
-    retries: int = 0
-    revoked: int = 0
-
-    @property
-    def mean_batch(self) -> float:
-        return self.records / self.batches if self.batches else 0.0
-
-
 class BatchProcessor:
     """Runs the library's batch path on Kafka records and owns the commit-after-publish rule.
 
@@ -90,7 +73,6 @@ class BatchProcessor:
         self.backoff = backoff
         self.ready = ready
         self.metrics = metrics or Metrics()
-        self.stats = Stats()
         self.health = Health()
         self.closing = False
         self._resumer: asyncio.Task[None] | None = None
@@ -107,7 +89,6 @@ class BatchProcessor:
         failures = self._failures
         started = time.perf_counter()
         self.metrics.offers.inc(len(records))
-        self.metrics.batch_size.observe(len(records))
         try:
             loop = asyncio.get_running_loop()
             outputs = await loop.run_in_executor(self._worker, self.batch.run, records)
@@ -173,17 +154,13 @@ class BatchProcessor:
             _rewind(records, consumer)  # shutdown gave up waiting: redelivered, not lost
             raise
         except (CommitFailedError, IllegalStateError) as exc:
-            self.stats.revoked += 1
             self.metrics.revoked.inc()
             log.warning("partitions moved to another member mid-batch (%s); not committed", exc)
             return
         except Exception as exc:
             self._fail(consumer, exc, records)
             return
-        self.stats.batches += 1
-        self.stats.records += len(records)
-        self.stats.largest_batch = max(self.stats.largest_batch, len(records))
-        self.stats.dead_lettered += sum(o.kind == "dead" for o in outputs)
+        self.metrics.batch_size.observe(len(records))  # committed batches only
         if self._failures == failures:  # a later batch may have failed while this one committed
             self.health.succeeded()
             self.backoff.reset()
@@ -193,7 +170,6 @@ class BatchProcessor:
     ) -> None:
         """Rewind, pause every partition, and resume after a backoff once ready."""
         self._failures += 1
-        self.stats.retries += 1
         self.metrics.retries.labels(type(exc).__name__).inc()
         _rewind(records, consumer)
         reason = f"{type(exc).__name__}: {exc}"

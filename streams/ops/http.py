@@ -1,5 +1,5 @@
 """The consumer's HTTP endpoint: ``/healthz``, ``/readyz``, ``/metrics`` (``/docs`` is FastStream's
-AsyncAPI page, added by :mod:`streams.app`).
+AsyncAPI page, added by :mod:`streams.kafka.app`).
 
 Ready means: start-up finished, the broker answers, the catalog for this model is loaded and
 fresh, and matching is not paused by a fault. Kubernetes routes no traffic to (and KEDA does not
@@ -17,7 +17,7 @@ from faststream.asgi.response import JSONResponse
 from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from streams.metrics import Metrics
+from streams.ops.metrics import Metrics
 
 # (processor, catalog status) of the running app; (None, None) before start-up finished.
 State = Callable[[], tuple[Any, Any]]

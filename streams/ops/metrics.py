@@ -7,9 +7,12 @@ FastStream's own Kafka middleware adds per-message counters under ``faststream_*
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -38,7 +41,7 @@ class Metrics:
         )
         self.batch_size = Histogram(
             "matcher_batch_size",
-            "records in a micro-batch",
+            "records in a committed micro-batch",
             buckets=(1, 8, 32, 64, 128, 256, 512, 1024),
             registry=r,
         )
@@ -69,9 +72,29 @@ class Metrics:
         )
         self.ready = Gauge("matcher_ready", "1 when /readyz says ready", registry=r)
         self.paused = Gauge("matcher_paused", "1 while matching is paused by a fault", registry=r)
-        self.cache = Counter(
-            "matcher_vector_cache", "vector cache lookups", ["outcome"], registry=r
+
+    def read(self, name: str, **labels: str) -> float:
+        """One sample's current value (0 when it was never set): for the demo, bench and tests,
+        which read the same numbers Prometheus scrapes."""
+        value = self.registry.get_sample_value(name, labels or None)
+        return float(value) if value is not None else 0.0
+
+    def total(self, name: str) -> float:
+        """The sum of a labelled counter over all its labels (``matcher_dead_letters_total``)."""
+        return sum(
+            s.value for metric in self.registry.collect() for s in metric.samples if s.name == name
         )
+
+    @property
+    def batches(self) -> int:
+        """Micro-batches committed."""
+        return int(self.read("matcher_batch_size_count"))
+
+    @property
+    def mean_batch(self) -> float:
+        """Mean records per committed micro-batch."""
+        n = self.read("matcher_batch_size_count")
+        return self.read("matcher_batch_size_sum") / n if n else 0.0
 
     def stage(self, name: str, seconds: float) -> None:
         self.stage_seconds.labels(name).observe(seconds)
@@ -80,3 +103,35 @@ class Metrics:
         """Gauges whose value is read from the process state when Prometheus scrapes."""
         for gauge, read in gauges:
             gauge.set_function(read)
+
+    def watch(self, matcher: Any, processor: Any) -> None:
+        """Read the running process's state at scrape time: catalog, pause, vector cache."""
+        gauges: list[tuple[Gauge, Callable[[], float]]] = [
+            (self.paused, lambda: 1.0 if processor.health.paused else 0.0)
+        ]
+        catalog = matcher.catalog
+        if catalog is not None:
+            status = catalog.status
+            gauges += [
+                (self.catalog_version, lambda: float(status().version)),
+                (self.catalog_items, lambda: float(status().items)),
+                (self.catalog_age, lambda: status().seconds_since_refresh or 0.0),
+            ]
+        self.read_on_scrape(gauges)
+        if hasattr(matcher.encoder, "hits"):
+            self.registry.register(_CacheCollector(matcher.encoder))
+
+
+class _CacheCollector(Collector):
+    """``matcher_vector_cache_total{outcome}``: the vector cache's own counts, read on scrape."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(
+            "matcher_vector_cache", "vector cache lookups", labels=["outcome"]
+        )
+        family.add_metric(["hit"], float(self.encoder.hits))
+        family.add_metric(["miss"], float(self.encoder.misses))
+        yield family

@@ -15,7 +15,9 @@ def _help(text: str) -> dict[str, str]:
 class EvalConfig:
     """Pairs mode (``pairs``) or offers mode (``catalog`` + ``offers``)."""
 
-    model: str = field(default="all-MiniLM-L6-v2", metadata=_help("model folder or packaged name"))
+    model: str | None = field(
+        default=None, metadata=_help("model folder or packaged name (default: MATCHER_MODEL)")
+    )
     pairs: str | None = field(
         default=None, metadata=_help("benchmark folder (train/valid/test) or one pairs file")
     )
@@ -36,7 +38,10 @@ class EvalConfig:
     serialize: Serialize = field(default="kv", metadata=_help("benchmark record text"))
     profile: str | None = field(
         default=None,
-        metadata=_help("read texts with this profile (default: the model's, else generic)"),
+        metadata=_help(
+            "read listings with this profile, or auto: chosen from the catalog as a load "
+            "chooses it (default: MATCHER_PROFILE, auto; pairs mode: auto reads them as given)"
+        ),
     )
     lexical_weight: float | None = field(
         default=None,
@@ -49,7 +54,10 @@ class EvalConfig:
         metadata=_help("fit the learned decision on the train split first (pairs mode)"),
     )
     max_seq_length: int | None = field(default=None, metadata=_help("truncate texts to N tokens"))
-    batch_size: int = field(default=64, metadata=_help("texts per model forward pass"))
+    batch_size: int | None = field(
+        default=None,
+        metadata=_help("texts per model forward pass (default: MATCHER_ENCODE_BATCH_SIZE)"),
+    )
     plot: str | None = field(
         default=None, metadata=_help("PNG of score histograms and the PR curve (pairs mode)")
     )

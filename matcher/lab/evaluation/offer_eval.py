@@ -14,12 +14,11 @@ from pathlib import Path
 from matcher.catalog import read_catalog
 from matcher.catalog.index import CatalogIndex
 from matcher.catalog.ingest import build_index
-from matcher.decision import DEFAULT_THRESHOLD, Decider, DecisionConfig
 from matcher.encoding import Encoder
 from matcher.events import Offer
 from matcher.lab.metrics import prf
-from matcher.normalize import get_profile
-from matcher.pipeline import MatchPipeline
+from matcher.pipeline import Decisions, MatchPipeline
+from matcher.profiles import Profile
 
 
 @dataclass(frozen=True)
@@ -45,19 +44,21 @@ class OfferMetrics:
         return {k: round(float(v), 4) for k, v in self.__dict__.items()}
 
 
+def variant(decisions: Decisions, **overrides: object) -> Decisions:
+    """``decisions`` with some fields set for every profile (deciders made afresh)."""
+    return replace(decisions, overrides={**decisions.overrides, **overrides}, _made={})
+
+
 def outcomes(
     encoder: Encoder,
     index: CatalogIndex,
     offers: Sequence[dict[str, object]],
-    config: DecisionConfig,
-    top_k: int = 10,
+    decisions: Decisions,
     batch: int = 256,
 ) -> list[Outcome]:
     """Run the matching pipeline with no threshold and keep what a threshold will decide on."""
-    open_config = replace(config, threshold=float("-inf"))
-    return _run(
-        MatchPipeline(encoder, lambda: index, Decider(open_config, top_k=top_k)), offers, batch
-    )
+    open_ = variant(decisions, threshold=float("-inf"))
+    return _run(MatchPipeline(encoder, lambda: index, open_), offers, batch)
 
 
 def _run(pipeline: MatchPipeline, offers: Sequence[dict[str, object]], batch: int) -> list[Outcome]:
@@ -101,20 +102,22 @@ def served(
     encoder: Encoder,
     index: CatalogIndex,
     offers: Sequence[dict[str, object]],
-    config: DecisionConfig,
+    decisions: Decisions,
     batch: int = 256,
 ) -> OfferMetrics:
-    """The service's own decisions (every rule, the sole-variant one included) at ``config``."""
-    outs = _run(MatchPipeline(encoder, lambda: index, Decider(config)), offers, batch)
+    """The service's own decisions (every rule of the profile included)."""
+    pipeline = MatchPipeline(encoder, lambda: index, decisions)
+    outs = _run(pipeline, offers, batch)
     decided = [replace(o, score=1.0 if o.chosen is not None else float("-inf")) for o in outs]
-    return replace(at(decided, 0.5), threshold=config.cutoff)
+    return replace(at(decided, 0.5), threshold=pipeline.decider(index).config.cutoff)
 
 
-def calibrate(outs: Sequence[Outcome]) -> float:
-    """The threshold with the best F1 on these (validation) outcomes; ties go to the higher one."""
+def calibrate(outs: Sequence[Outcome], default: float) -> float:
+    """The threshold with the best F1 on these (validation) outcomes; ties go to the higher one
+    (``default`` when nothing was chosen)."""
     cuts = sorted({o.score for o in outs if o.chosen is not None})
     if not cuts:
-        return DEFAULT_THRESHOLD
+        return default
     best, best_f1 = cuts[0], -1.0
     for lo, hi in zip([cuts[0] - 1e-3, *cuts[:-1]], cuts, strict=True):
         t = (lo + hi) / 2
@@ -134,31 +137,38 @@ def evaluate(
     encoder: Encoder,
     catalog: str | Path,
     offers: str | Path,
+    decisions: Decisions,
+    profile: Profile,
+    choice: str = "",
     valid_offers: str | Path | None = None,
     threshold: float | None = None,
     write_threshold: bool = False,
-    config: DecisionConfig | None = None,
 ) -> dict[str, OfferMetrics]:
     """Metrics with guards off and on, each at its threshold: given, else calibrated on
-    ``valid_offers``, else the model's saved one. ``write_threshold`` saves the guarded one.
-    ``config`` is the decision to evaluate (default: the one saved with the model)."""
-    stored = config or DecisionConfig.load(encoder.path)
-    index = build_index(read_catalog(catalog), encoder, get_profile(stored.profile), False)
+    ``valid_offers``, else the decision's own; the catalog read by ``profile``.
+    ``write_threshold`` saves the guarded one with the model (for that profile)."""
+    index = build_index(read_catalog(catalog), encoder, profile, choice, progress=False)
+    decided = decisions.for_profile(profile).config
     test = read_offers(offers)
     valid = read_offers(valid_offers) if valid_offers else []
     rows = {}
     for guards in (False, True):
-        variant = stored if guards else replace(stored, guards=())
+        chosen = decisions if guards else variant(decisions, guards=())
         cut = threshold
         if cut is None:
-            cut = calibrate(outcomes(encoder, index, valid, variant)) if valid else stored.cutoff
-        rows["guards" if guards else "no guards"] = at(outcomes(encoder, index, test, variant), cut)
+            cut = (
+                calibrate(outcomes(encoder, index, valid, chosen), decided.cutoff)
+                if valid
+                else decided.cutoff
+            )
+        rows["guards" if guards else "no guards"] = at(outcomes(encoder, index, test, chosen), cut)
     cut = rows["guards"].threshold
-    rows["as served"] = served(encoder, index, test, replace(stored, threshold=cut))
+    rows["as served"] = served(encoder, index, test, variant(decisions, threshold=cut))
     if write_threshold:
         source = Path(valid_offers or offers).name
         replace(
-            stored,
+            decided,
+            guards=None if decided.guards == profile.guard_names() else decided.guards,
             threshold=round(rows["guards"].threshold, 6),
             threshold_source=f"max F1 of offer decisions on {source}, guards on",
         ).save(encoder.path)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.decision import DecisionConfig
+from matcher.decision import Decider
 from matcher.decision.classifier import TreeEnsemble
 from matcher.decision.second_stage import Reranker, combine
 from matcher.encoding import Encoder
@@ -62,28 +62,28 @@ def retrieval_ranks(encoder: Encoder, pairs: Pairs) -> list[int]:
 def evaluate(
     encoder: Encoder,
     data: str | Path,
+    decider: Decider,
     serialize: Serialize = "kv",
     threshold: float | None = None,
     reranker: Reranker | None = None,
-    profile: str | None = None,
-    lexical_weight: float | None = None,
+    read_with: str | None = None,
     fit_learned: bool = False,
 ) -> tuple[PairReport, dict[str, tuple[np.ndarray, list[float]]]]:
     """Metrics for ``data`` (a benchmark folder or one pairs file) and the raw scores for plots.
 
-    Scores are the service's: the hybrid score of the model's decision config (``profile`` and
-    ``lexical_weight`` override it). With the model's learned decision, or one fitted here on
-    the train split (``fit_learned``, threshold on valid), its test metrics too."""
+    Scores are the service's: ``decider``'s (the composition root's decision for the profile).
+    ``read_with``: a profile that turns both texts into what the service embeds. With the
+    decision's learned classifier, or one fitted here on the train split (``fit_learned``,
+    threshold on valid), its test metrics too."""
     files = split_files(data)
-    config = DecisionConfig.load(encoder.path).with_overrides(
-        profile=profile, lexical_weight=lexical_weight
-    )
+    profile = read_with
+    config = decider.config
     if fit_learned and "train" in files and "valid" in files:
         config, _ = fit_decision(
             encoder,
             read_pairs(files["train"], serialize, profile),
             read_pairs(files["valid"], serialize, profile),
-            config,
+            decider,
             keep_learned=True,
         )
     raw: dict[str, tuple[np.ndarray, list[float]]] = {}
@@ -93,7 +93,7 @@ def evaluate(
         if split in files:
             pairs = read_pairs(files[split], serialize, profile)
             t0 = time.perf_counter()
-            scored[split] = score(encoder, pairs, config)
+            scored[split] = score(encoder, pairs, decider)
             raw[split] = (scored[split].score, pairs.labels)
             seconds[f"{split}_embed"] = round(time.perf_counter() - t0, 1)
     if threshold is not None:
@@ -101,8 +101,7 @@ def evaluate(
     elif "valid" in raw:
         threshold, source = metrics.best_threshold(*raw["valid"]), "max F1 on valid"
     else:
-        stored = DecisionConfig.load(encoder.path)
-        threshold, source = stored.cutoff, stored.threshold_source
+        threshold, source = config.cutoff, config.threshold_source
     report = PairReport(
         encoder.fingerprint, str(data), round(threshold, 6), source, seconds=seconds
     )

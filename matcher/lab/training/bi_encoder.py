@@ -13,17 +13,17 @@ import json
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from matcher.decision import DecisionConfig
-from matcher.encoding import load_encoder, models
+from matcher.decision import Decider, DecisionConfig
+from matcher.encoding import Encoder, models
 from matcher.lab.pairs import Pairs, read_pairs, stats
 from matcher.lab.scoring import fit_decision
 from matcher.lab.training.config import TrainConfig
 from matcher.lab.training.losses import build_loss
-from matcher.normalize import DEFAULT_PROFILE
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,13 @@ def _subsample(pairs: Pairs, n: int | None, seed: int) -> Pairs:
     )
 
 
-def train(cfg: TrainConfig) -> TrainReport:
-    """Fine-tune, save, calibrate; return what happened."""
+def train(
+    cfg: TrainConfig,
+    load: Callable[[str], Encoder],
+    decide: Callable[[Encoder], Decider],
+) -> TrainReport:
+    """Fine-tune, save, calibrate; return what happened. ``load`` opens the trained folder as
+    the service would, ``decide`` is the service's decision for it (the composition root's)."""
     from sentence_transformers import (
         SentenceTransformer,
         SentenceTransformerTrainer,
@@ -121,12 +126,8 @@ def train(cfg: TrainConfig) -> TrainReport:
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
     # The whole decision from the same pairs: the service's (hybrid) score, its threshold on
     # valid, and the learned decision fitted on train (kept only where it beats the threshold).
-    decision, decided = fit_decision(
-        load_encoder(str(out)),
-        train_pairs,
-        valid_pairs,
-        DecisionConfig(profile=cfg.profile or DEFAULT_PROFILE),
-    )
+    trained = load(str(out))
+    decision, decided = fit_decision(trained, train_pairs, valid_pairs, decide(trained))
     threshold = float(decision.cutoff)
     valid = {**decided["threshold"], "learned_f1": decided["learned"]["f1"]}
     meta = {

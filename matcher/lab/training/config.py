@@ -41,8 +41,9 @@ class TrainConfig:
     profile: str | None = field(
         default=None,
         metadata=_help(
-            "read both texts with this profile (generic, phones) before training, as the "
-            "service will; recorded in the model's decision config"
+            "read both texts with this profile (generic, phones, tyres) before training, as the "
+            "service will; recorded with the model, whose catalogs are then read with it "
+            "(default: texts as given, decision calibrated for generic)"
         ),
     )
     eval_steps: int | None = field(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from matcher.decision import Band
 from matcher.decision.second_stage import RERANK_META, Reranker, combine
-from matcher.encoding import Encoder, load_encoder, models
+from matcher.encoding import Encoder, models
 from matcher.lab import metrics
 from matcher.lab.pairs import Pairs, read_pairs
 from matcher.lab.scoring import cosines
@@ -43,7 +44,8 @@ def calibrate_band(
     return best[2], best[0]
 
 
-def train_reranker(cfg: RerankConfig) -> dict[str, object]:
+def train_reranker(cfg: RerankConfig, load: Callable[[str], Encoder]) -> dict[str, object]:
+    """Train the cross-encoder; ``load`` opens the bi-encoder it serves (as the service does)."""
     from datasets import Dataset
     from sentence_transformers import CrossEncoder
     from sentence_transformers.cross_encoder import (
@@ -80,7 +82,7 @@ def train_reranker(cfg: RerankConfig) -> dict[str, object]:
     model.save_pretrained(str(out))
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
 
-    encoder = load_encoder(cfg.bi_encoder)
+    encoder = load(cfg.bi_encoder)
     if cfg.bi_max_seq_length:
         encoder.max_seq_length = cfg.bi_max_seq_length
     band, f1, bi = calibrate(encoder, Reranker(str(out)), valid)

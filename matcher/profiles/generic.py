@@ -1,4 +1,4 @@
-"""The generic profile, the default for any catalog: no domain words, only what holds anywhere.
+"""The generic profile, for any catalog: no domain words, only what holds anywhere.
 
 Quantities with units (read as base amounts, written back in one form), dimensions, article and
 part codes (strong evidence, kept in the text in one spelling), prices dropped. A colour where
@@ -14,9 +14,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from matcher.normalize import brands, codes, colors, keys, marks, quantities, tokens
-from matcher.normalize.attributes import Attributes, Normalized
-from matcher.normalize.phones import PRICE_RE
+from matcher.decision.guards import ColorGuard, EqualGuard, FamilyGuard, QuantityGuard
+from matcher.normalize import brands, codes, colors, keys, marks, prices, quantities, tokens
+from matcher.normalize.attributes import Attributes, Field, Normalized, Schema
+from matcher.profiles.base import Profile
 
 VERSION = "3"
 
@@ -28,12 +29,29 @@ NOISE = frozenset(
 _COLOR_FORMS = colors.all_cyrillic_forms()  # read once, not per title
 QUANTITY_KINDS = ("volume", "mass", "length", "pieces", "power", "voltage", "rom")
 
+SCHEMA = Schema(
+    (
+        *(
+            Field(q, "float", f"amount in base units ({unit})")
+            for q, unit in zip(
+                QUANTITY_KINDS, ("ml", "g", "mm", "pcs", "W", "V", "GB"), strict=True
+            )
+        ),
+        Field("size", "str", "dimensions, e.g. 3.5x35mm"),
+        Field("color", "str", "a stated colour, English or marketing name"),
+        Field("color_ru", "str", "a Russian colour word or a stated Russian colour"),
+        Field("brand", "str", "brand skeleton (stated, or a catalog brand the title names)"),
+        Field("codes", "multi", "article and part numbers, canonical"),
+        Field("marks", "multi", "ratios, grades, pipe sizes: kind:value"),
+    )
+)
+
 
 def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Normalized:
     """A listing of any kind: cleaned title with canonical amounts and codes, and attributes."""
     given = keys.canonical(attributes)
     # Amounts before punctuation goes: "1,7 кг" and "3х1,5 мм" keep their decimal comma.
-    text = PRICE_RE.sub(" ", " ".join(tokens.fold(title).split()))
+    text = prices.drop(" ".join(tokens.fold(title).split()))
     found_marks = marks.extract(text)
     amounts, text = quantities.extract(text, QUANTITY_KINDS)
     found, text = codes.extract(text)
@@ -57,24 +75,19 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
         else:
             color = colors.canonical(raw) or raw
     brand = brands.canonical(str(given["brand"])) if given.get("brand") is not None else None
+    cleaned = " ".join([*words, *found])
     return Normalized(
-        title=" ".join([*words, *found]),
-        attributes=Attributes(
+        cleaned,
+        Attributes(
+            values,
             color=color,
             color_ru=color_ru,
             brand=brand,
-            volume=values.get("volume"),
-            mass=values.get("mass"),
-            length=values.get("length"),
-            pieces=values.get("pieces"),
-            power=values.get("power"),
-            voltage=values.get("voltage"),
-            rom=int(values["rom"]) if "rom" in values else None,
             size=amounts.size,
             codes=found,
             marks=found_marks,
         ),
-        form="plain",
+        cleaned,  # the plain title is what is embedded
     )
 
 
@@ -90,3 +103,23 @@ def color_word(title: str) -> str | None:
         if low in forms and (shouting or word == low):
             return forms[low]
     return None
+
+
+PROFILE = Profile(
+    name="generic",
+    version=VERSION,
+    schema=SCHEMA,
+    read=normalize,
+    guards=(
+        *(QuantityGuard(q) for q in QUANTITY_KINDS),
+        EqualGuard("size"),
+        ColorGuard(),
+        FamilyGuard("codes", codes.family),
+        FamilyGuard("marks", marks.family),
+        EqualGuard("brand"),
+    ),
+    threshold=0.6,
+    lexical_weight=0.5,
+    catalog_brands=True,
+    description="any catalog: amounts with units, sizes, article codes, marks, catalog brands",
+)

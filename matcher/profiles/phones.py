@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from matcher.normalize import aliases, codes, colors, keys, memory, tokens, typos
-from matcher.normalize.attributes import Attributes, Normalized
+from matcher.decision.guards import ColorGuard, EqualGuard, SizeGuard
+from matcher.decision.rules import SoleVariant
+from matcher.normalize import aliases, codes, colors, keys, memory, prices, tokens, typos
+from matcher.normalize.attributes import Attributes, Field, Normalized, Schema
+from matcher.profiles.base import Profile
 
 VERSION = "7"
 
@@ -30,12 +33,6 @@ ACCESSORY_WORDS = frozenset(
      "earbuds", "buds", "часы", "watch", "ремешок", "strap", "держатель", "holder", "powerbank",
      "аккумулятор", "stylus", "стилус", "для"}
 )  # fmt: skip
-PRICE_RE = re.compile(
-    r"(?:(?:цена|price|стоимость)\s*:?\s*)?[-–—]?\s*(?<![\w/+])\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?"
-    r"\s*(?:р\b\.?|руб\b\.?|rub\b|₽)"
-    r"|(?:цена|price|стоимость)\s*:?\s*\d[\d \u00a0]*(?:[.,]\d+)?\s*(?:р\b\.?|руб\b\.?|₽)?"
-    r"|(?<![\w/+])\d{3,6}(?:[.,]\d+)?\s*(?:р\b\.?|руб\b\.?|rub\b|₽)"
-)
 _SPELLINGS = {
     "редми": "redmi", "нот": "note", "поко": "poco", "про": "pro", "макс": "max", "плюс": "plus",
     "ультра": "ultra", "лайт": "lite", "мини": "mini", "галакси": "galaxy", "айпад": "ipad",
@@ -72,7 +69,7 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
     if bar:
         for key, value in re.findall(r"(color|ram|rom)\s*:\s*([^,]+)", tail.lower()):
             given.setdefault(key, value.strip())
-    text = tokens.clean(_NOISE_RE.sub(" ", PRICE_RE.sub(" ", head.lower())))
+    text = tokens.clean(_NOISE_RE.sub(" ", prices.drop(head.lower())))
     text = aliases.fold_spellings(_words(text))
     text = " ".join(typos.repair(w) for w in text.split())
     found_codes, text = codes.extract(text)
@@ -97,26 +94,32 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
             english = stated  # the title's Russian name stays: a separate, coarser fact
     ram, rom = _given_memory(given)
     code = given.get("code")
-    return Normalized(
-        title=" ".join(words),
-        attributes=Attributes(
-            color=english,
-            color_ru=russian,
-            ram=ram or mem.ram,
-            rom=rom or mem.rom,
-            network=network,
-            sim=sim,
-            region=region,
-            model=model_signature(words),
-            brand=_brand(given, words),
-            line=_line(words),
-            category=category,
-            connectivity=_connectivity(category, raw_words, network),
-            codes=tuple(
-                dict.fromkeys((*found_codes, *([codes.canonical(str(code))] if code else ())))
-            ),
-        ),
+    attributes = Attributes(
+        color=english,
+        color_ru=russian,
+        ram=ram or mem.ram,
+        rom=rom or mem.rom,
+        network=network,
+        sim=sim,
+        region=region,
+        model=model_signature(words),
+        brand=_brand(given, words),
+        line=_line(words),
+        category=category,
+        connectivity=_connectivity(category, raw_words, network),
+        codes=tuple(dict.fromkeys((*found_codes, *([codes.canonical(str(code))] if code else ())))),
     )
+    cleaned = " ".join(words)
+    return Normalized(cleaned, attributes, seed_text(cleaned, attributes))
+
+
+def seed_text(title: str, a: Attributes) -> str:
+    """What is embedded: the seed's form, ``title | color: …, ram: …, rom: …gb`` (the model card
+    trained on it), so a fine-tuned model sees what it was trained on."""
+    color = a.text("color") or a.text("color_ru") or "nan"
+    ram = str(a.integer("ram")) if "ram" in a else "nan"
+    rom = f"{a.integer('rom')}gb" if "rom" in a else "nan"
+    return f"{title} | color: {color}, ram: {ram}, rom: {rom}"
 
 
 def _words(text: str) -> str:
@@ -242,3 +245,54 @@ def model_signature(words: list[str]) -> str | None:
     }
     found |= {w for w in joined if w in typos.VARIANT_WORDS or w in MODEL_WORDS}
     return " ".join(sorted(found)) if found else None
+
+
+SCHEMA = Schema(
+    (
+        Field("color", "str", "English or marketing colour name"),
+        Field("color_ru", "str", "Russian colour name"),
+        Field("ram", "int", "RAM in GB"),
+        Field("rom", "int", "storage in GB"),
+        Field("network", "str", "4g / 5g (informative)"),
+        Field("sim", "str", "SIM kind (informative)"),
+        Field("region", "str", "market version (informative)"),
+        Field("model", "str", "the model's signature: its numbers, variant and name words"),
+        Field("brand", "str", "brand"),
+        Field("line", "str", "a series inside a brand: redmi, poco"),
+        Field("category", "str", "phone, tablet or accessory"),
+        Field("connectivity", "str", "a tablet's wifi or cellular"),
+        Field("codes", "multi", "manufacturer part numbers, canonical"),
+    )
+)
+
+
+def claims(listing: Normalized) -> bool:
+    """A phone or tablet with its memory and a model, or an accessory for a named model."""
+    a = listing.attributes
+    if a.text("category") == "accessory":
+        return "model" in a and "brand" in a
+    return "model" in a and ("rom" in a or "ram" in a) and "brand" in a
+
+
+PROFILE = Profile(
+    name="phones",
+    version=VERSION,
+    schema=SCHEMA,
+    read=normalize,
+    guards=(
+        SizeGuard("ram"),
+        SizeGuard("rom"),
+        ColorGuard(),
+        EqualGuard("model"),
+        EqualGuard("brand"),
+        EqualGuard("line"),
+        EqualGuard("category"),
+        EqualGuard("connectivity"),
+    ),
+    threshold=0.80,
+    lexical_weight=0.0,
+    blocking=("model",),
+    rules=(SoleVariant(key="model", variants=("ram", "rom")),),
+    claims=claims,
+    description="phones and tablets: memory, colours, models, series, kind",
+)

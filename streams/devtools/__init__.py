@@ -1,0 +1,1 @@
+"""Developer tooling: embedded Kafka-protocol broker and Redis, the demo, the benchmark."""
