@@ -8,7 +8,7 @@ TORCH ?= torch==2.13.0
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: install demo test test-unit lint clean soak asyncapi image-check
+.PHONY: install demo test test-unit lint clean soak asyncapi image-check browser review-experiment
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,17 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/matcher demo
 
-test: install
+test: install browser
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# Debian's Chromium and ChromeDriver for the review page's browser test, where this machine can
+# install them (root and apt); elsewhere that one test is skipped, and says so.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium chromium-driver >/dev/null 2>&1; }; } \
+	  || echo "no Chromium here: the review page's browser test will be skipped"; }
 
 test-unit: install  # no broker, no Redis, no training: seconds
 	$(PY) -m pytest -q -m "not integration and not training"
@@ -40,6 +49,12 @@ lint: install
 SOAK_OFFERS ?= 100000
 soak: install
 	$(PY) -m tests.soak --offers $(SOAK_OFFERS)
+
+# What people's answers are worth on a labelled fixture (not part of `make test`): the re-sent
+# list served from aliases, and the learned decision fitted on the exported answers.
+REVIEW_FIXTURE ?= tests/fixtures/tyres_handwritten
+review-experiment: install
+	$(PY) -m tests.review_experiment $(REVIEW_FIXTURE)
 
 # The AsyncAPI document of the three topics (a test checks the committed one is current).
 asyncapi: install
@@ -58,7 +73,18 @@ DATA ?= data/benchmarks
 RUNS ?= runs
 MATCHER := $(VENV)/bin/matcher
 
-.PHONY: bench-phones bench-benchmarks bench-mpnet
+.PHONY: bench-phones bench-benchmarks bench-mpnet decision-defaults
+
+# The learned decision shipped for the default model (generic profile): fitted on the
+# hand-written Russian development fixture and the generated hardware market, never on the
+# frozen held-out fixture. Writes matcher/decision/defaults/MODEL.generic.json.
+DECISION_MODEL ?= multilingual-e5-small
+decision-defaults: install
+	$(MATCHER) generate --market hardware --out $(RUNS)/hardware --seed 7
+	MATCHER_MODEL=$(DECISION_MODEL) $(MATCHER) train-decision \
+	  --catalog tests/fixtures/ru_chemicals_dev/catalog.jsonl --offers tests/fixtures/ru_chemicals_dev/offers.jsonl \
+	  --catalog $(RUNS)/hardware/catalog.jsonl --offers $(RUNS)/hardware/offers_train.jsonl \
+	  --out matcher/decision/defaults/$(DECISION_MODEL).generic.json
 
 # Seed domain: generate, zero-shot, fine-tune, calibrate on valid offers, measure on test offers.
 bench-phones: install

@@ -34,7 +34,7 @@ class Candidate(BaseModel):
     score: float
 
 
-Decision = Literal["match", "no_match"]
+Decision = Literal["match", "no_match", "review"]
 
 
 class MatchResult(BaseModel):
@@ -44,14 +44,21 @@ class MatchResult(BaseModel):
     offer_id: str
     supplier_id: str | None = None
     decision: Decision
-    catalog_id: str | None = None
-    score: float | None = Field(None, description="cosine of the best candidate")
+    catalog_id: str | None = Field(None, description="the matched item (match only)")
+    proposed_catalog_id: str | None = Field(
+        None, description="review: the item a person is asked to confirm"
+    )
+    score: float | None = Field(
+        None, description="score of the matched (or proposed, or best) item"
+    )
     candidates: list[Candidate] = Field(default_factory=list)
     reason: str
     normalized: str
     model: str
     catalog_version: int
     processed_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    decided_by: Literal["matcher", "person"] = "matcher"
+    reviewer: str | None = Field(None, description="who answered (decided_by: person)")
 
 
 class DeadLetter(BaseModel):

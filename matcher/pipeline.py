@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -23,8 +23,11 @@ from matcher.decision.decider import SecondStage
 from matcher.decision.search import blocking_pool
 from matcher.encoding import Encoder, namespace
 from matcher.events import Candidate, MatchResult, Offer
-from matcher.normalize import Normalized
+from matcher.normalize import Attributes, Normalized
 from matcher.profiles import Profile
+from matcher.review.answers import AnswerBook, Known
+from matcher.review.items import Line
+from matcher.review.memory import back_to_review, exclude, remembered, review_item
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,17 @@ class Decisions:
     reranker: SecondStage | None = None
     top_k: int = 5
     dense_floor: float = 0.0  # the model's cosine floor (matcher.scoring.Scorer)
+    # per profile, where ``config`` is not for it: decisions shipped for this model
+    defaults: dict[str, DecisionConfig] = field(default_factory=dict)
     _made: dict[str, Decider] = field(default_factory=dict, repr=False)
 
     def for_profile(self, profile: Profile) -> Decider:
         found = self._made.get(profile.name)
         if found is None:
-            config = self.config.resolve(profile).with_overrides(**self.overrides)
+            saved = self.config
+            if saved.profile != profile.name and profile.name in self.defaults:
+                saved = replace(self.defaults[profile.name], reranker=saved.reranker)
+            config = saved.resolve(profile).with_overrides(**self.overrides)
             found = Decider(config, profile, self.reranker, self.top_k, self.dense_floor)
             self._made[profile.name] = found
         return found
@@ -60,11 +68,16 @@ class MatchPipeline:
     """Matches batches of offers against whatever catalog ``catalog()`` returns now."""
 
     def __init__(
-        self, encoder: Encoder, catalog: Callable[[], CatalogIndex], decisions: Decisions
+        self,
+        encoder: Encoder,
+        catalog: Callable[[], CatalogIndex],
+        decisions: Decisions,
+        answers: AnswerBook | None = None,
     ) -> None:
         self.encoder = encoder
         self.catalog = catalog
         self.decisions = decisions
+        self.answers = answers  # what people said (None: no review, e.g. offline matching)
         # Called with (stage, seconds) after each stage of a batch: metrics subscribe here.
         self.observers: list[Callable[[str, float], None]] = []
 
@@ -95,28 +108,75 @@ class MatchPipeline:
         """One result per prepared offer, against ``index``."""
         if not items:
             return []
+        decided = self.decide(items, index)
+        now = datetime.now(timezone.utc)
+        model = namespace(self.encoder.fingerprint, self.profile_of(index).tag)
+        return [
+            _result(p.offer, text, decision, model, index.version, now)
+            for p, text, decision in zip(items, decided.texts, decided.decisions, strict=True)
+        ]
+
+    def decide(self, items: Sequence[Prepared], index: CatalogIndex) -> Decided:
+        """The decisions for prepared offers, with what they were made from."""
         profile = self.profile_of(index)
         decider = self.decisions.for_profile(profile)
-        texts = [p.normalized.text for p in items]
-        attrs = [
-            profile.complete(p.normalized.attributes, p.offer.title, index.brands) for p in items
+        done = [
+            profile.complete(p.normalized, p.offer.title, index.brands, index.lines) for p in items
         ]
-        pools = None if index.exact else [blocking_pool(a, index, profile.blocking) for a in attrs]
-        t0 = time.perf_counter()
-        vectors = self.encoder.encode(texts)
-        t1 = time.perf_counter()
-        candidates = index.search(vectors, decider.scorer, texts, pools)
-        t2 = time.perf_counter()
-        decisions = decider.decide(index, attrs, texts, candidates)
+        texts, attrs = [d.text for d in done], [d.attributes for d in done]
+        lines = [Line(p.offer.supplier_id or "", p.normalized.title) for p in items]
+        known = self.answers.lookup(lines) if self.answers else [Known()] * len(items)
+        decided, gone = remembered(known, index)
+        todo = [i for i in range(len(items)) if i not in decided]
+        t0 = t1 = t2 = time.perf_counter()
+        if todo:
+            some = [texts[i] for i in todo]
+            pools = (
+                None
+                if index.exact
+                else [blocking_pool(attrs[i], index, profile.blocking) for i in todo]
+            )
+            vectors = self.encoder.encode(some)
+            t1 = time.perf_counter()
+            candidates = [
+                exclude(c, index.rows_of(sorted(known[i].rejected))) if known[i].rejected else c
+                for i, c in zip(
+                    todo, index.search(vectors, decider.scorer, some, pools), strict=True
+                )
+            ]
+            t2 = time.perf_counter()
+            made = decider.decide(index, [attrs[i] for i in todo], some, candidates)
+            decided.update(zip(todo, made, strict=True))
+        if gone and self.answers is not None:
+            self.answers.forget(lines[i] for i in gone)
+        decisions = [
+            back_to_review(decided[i]) if i in gone else decided[i] for i in range(len(items))
+        ]
         t3 = time.perf_counter()
         for stage, seconds in (("encode", t1 - t0), ("search", t2 - t1), ("decide", t3 - t2)):
             self.observe(stage, seconds)
-        now = datetime.now(timezone.utc)
-        model = namespace(self.encoder.fingerprint, profile.tag)
-        return [
-            _result(p.offer, text, decision, model, index.version, now)
-            for p, text, decision in zip(items, texts, decisions, strict=True)
-        ]
+        if self.answers is not None:
+            model = namespace(self.encoder.fingerprint, profile.tag)
+            unsure = [
+                review_item(
+                    p.offer.offer_id, p.offer.supplier_id or "", p.offer.title, text,
+                    p.normalized.title, a, d, index, decider.guards, model,
+                )
+                for p, text, a, d in zip(items, texts, attrs, decisions, strict=True)
+                if d.verdict.review
+            ]  # fmt: skip
+            self.answers.enqueue(unsure)
+        return Decided(decider, texts, attrs, decisions)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A batch's decisions and what they were made from (the lab fits the decision on them)."""
+
+    decider: Decider
+    texts: list[str]
+    attributes: list[Attributes]
+    decisions: list[Decision]
 
 
 @lru_cache(maxsize=65536)
@@ -128,13 +188,15 @@ def _normalized(profile: str, title: str, attributes: tuple[tuple[str, object], 
 def _result(
     offer: Offer, text: str, decision: Decision, model: str, version: int, now: datetime
 ) -> MatchResult:
-    matched = decision.verdict.matched
-    best = matched or (decision.candidates[0] if decision.candidates else None)
+    verdict = decision.verdict
+    matched = verdict.matched
+    best = matched or verdict.proposed or (decision.candidates[0] if decision.candidates else None)
     return MatchResult(
         offer_id=offer.offer_id,
         supplier_id=offer.supplier_id,
-        decision="match" if matched else "no_match",
+        decision="review" if verdict.review else "match" if matched else "no_match",
         catalog_id=matched.catalog_id if matched else None,
+        proposed_catalog_id=verdict.proposed.catalog_id if verdict.proposed else None,
         score=round(best.score, 6) if best else None,
         candidates=[
             Candidate(catalog_id=c.catalog_id, score=round(c.score, 6)) for c in decision.candidates

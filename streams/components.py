@@ -8,8 +8,9 @@ settings are the only defaults: the library takes every value as an argument.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,15 @@ from matcher.catalog import CatalogItem, LiveCatalog, RedisCatalog, read_catalog
 from matcher.catalog.ingest import LoadReport, build_index, load
 from matcher.catalog.store import Head
 from matcher.decision import DecisionConfig
-from matcher.decision.config import read_meta
+from matcher.decision.config import packaged, read_decision, read_meta
 from matcher.decision.second_stage import Reranker
 from matcher.encoding import CachedEncoder, Encoder, load_encoder
 from matcher.pipeline import Decisions, MatchPipeline
 from matcher.profiles import Profile
+from matcher.review import RedisAnswers
 from matcher.validation import Limits
 from streams.security import redis_client
-from streams.settings import Settings
+from streams.settings import THRESHOLD_ONLY, Settings
 
 
 @dataclass
@@ -70,9 +72,20 @@ def build_store(settings: Settings, encoder: Encoder) -> RedisCatalog:
     )
 
 
-def saved_decision(encoder: Encoder) -> DecisionConfig:
-    """The decision saved with the model (defaults when it has none)."""
+def saved_decision(encoder: Encoder, settings: Settings | None = None) -> DecisionConfig:
+    """The decision file ``MATCHER_DECISION`` names, else the one saved with the model (the
+    profiles' defaults when it has none); ``threshold``: the model's without its learned part."""
+    if settings is not None and settings.decision == THRESHOLD_ONLY:
+        return replace(DecisionConfig.load(encoder.path), classifier=None)
+    if settings is not None and settings.decision:
+        return read_decision(settings.decision)
     return DecisionConfig.load(encoder.path)
+
+
+def model_name(encoder: Encoder) -> str:
+    """The model's name, as its fingerprint starts (``multilingual-e5-small``)."""
+    found = re.match(r"^(.*)-[0-9a-f]{12}(?:-onnx(?:-int8)?)?$", encoder.fingerprint)
+    return found.group(1) if found else encoder.fingerprint
 
 
 def dense_floor(encoder: Encoder) -> float:
@@ -89,8 +102,9 @@ def decisions(settings: Settings, encoder: Encoder, **overrides: Any) -> Decisio
         "lexical_weight": settings.lexical_weight,
         "guards": None if settings.guards else (),
         "reranker": settings.reranker,
+        "review_band": settings.review_band,
     } | overrides
-    saved = saved_decision(encoder).with_overrides(reranker=fields.pop("reranker"))
+    saved = saved_decision(encoder, settings).with_overrides(reranker=fields.pop("reranker"))
     reranker = Reranker(saved.reranker, settings.device) if saved.reranker else None
     return Decisions(
         saved,
@@ -98,6 +112,7 @@ def decisions(settings: Settings, encoder: Encoder, **overrides: Any) -> Decisio
         reranker,
         settings.top_k,
         dense_floor(encoder),
+        {} if settings.decision == THRESHOLD_ONLY else packaged(model_name(encoder)),
     )
 
 
@@ -175,9 +190,15 @@ def build_matcher(
         pipeline = MatchPipeline(enc, lambda: index, made)
     else:
         live = live_catalog(settings, enc)
-        pipeline = MatchPipeline(enc, live.current, made)
+        pipeline = MatchPipeline(enc, live.current, made, build_answers(settings, enc))
     batch = BatchMatcher(pipeline, limits(settings))
     return Matcher(enc, made, pipeline, batch, live)
+
+
+def build_answers(settings: Settings, encoder: Encoder) -> RedisAnswers:
+    """The review queue and people's answers, under the model's catalog namespace."""
+    ns = RedisCatalog.namespace(settings.redis_prefix, encoder.fingerprint)
+    return RedisAnswers(redis_client(settings), ns)
 
 
 def live_catalog(settings: Settings, encoder: Encoder) -> LiveCatalog:

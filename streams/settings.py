@@ -12,7 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+THRESHOLD_ONLY = "threshold"  # MATCHER_DECISION value: no learned decision
+DEFAULT_MODEL = "multilingual-e5-small"  # reads Russian and English; chosen by measurement (README)
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,11 @@ class Settings(BaseSettings):
     input_topic: str = Field("offers", description="topic of supplier-offer events")
     output_topic: str = Field("matches", description="topic of match / no-match results")
     dlq_topic: str = Field("offers.dlq", description="dead-letter topic for malformed offers")
+    review_topic: str = Field(
+        "matches.review",
+        description="unsure results also go here (they are on the output topic too, "
+        "decision `review`), and wait for a person on the review page",
+    )
     group_id: str = Field("offer-matcher", description="consumer group of all matcher processes")
     partitions: int = Field(4, ge=1, description="partitions of topics the matcher creates")
     replication_factor: int = Field(
@@ -86,8 +92,9 @@ class Settings(BaseSettings):
     # Model and decision
     model: str = Field(
         DEFAULT_MODEL,
-        description="sentence-transformers folder or packaged name; all-MiniLM-L6-v2 and "
-        "all-mpnet-base-v2 are served offline from their PyPI packages",
+        description="sentence-transformers folder or packaged name; multilingual-e5-small (any "
+        "language), all-MiniLM-L6-v2 and all-mpnet-base-v2 (English) are served offline from "
+        "their PyPI packages",
     )
     backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         "torch",
@@ -139,6 +146,18 @@ class Settings(BaseSettings):
     reranker: str | None = Field(
         None, description="cross-encoder folder for the unsure cosine band; unset = none"
     )
+    review_band: float | None = Field(
+        None,
+        ge=0.0,
+        description="decisions this close to the threshold (and other unsure ones) go to a person; "
+        "0 = no reviews; unset = the model's saved band, else the profile's (0.03)",
+    )
+    decision: str | None = Field(
+        None,
+        description="a decision file (`matcher train-decision --out`): the learned decision for "
+        "its profile, instead of the model's; `threshold` = no learned decision, the threshold "
+        "alone; unset = the model's, else the one shipped for it",
+    )
     max_title_chars: int = Field(512, ge=1, description="longer titles go to the dead-letter topic")
     max_event_bytes: int = Field(
         65536, ge=1024, le=524288, description="larger events go to the dead-letter topic"
@@ -158,6 +177,15 @@ class Settings(BaseSettings):
         description="`matcher run` serves /healthz, /readyz, /metrics and /docs here (0 = off)",
     )
     http_host: str = Field("0.0.0.0", description="address the HTTP endpoint binds")
+    review_port: int = Field(
+        8090, ge=0, le=65535, description="`matcher review` serves the review page here"
+    )
+    review_host: str = Field("127.0.0.1", description="address the review page binds")
+    review_token: SecretStr | None = Field(
+        None,
+        description="token a reviewer signs in with (secret); `matcher review` refuses to start "
+        "without one",
+    )
     log_level: str = Field("INFO", description="log level of the CLI and the consumer")
     log_format: Literal["text", "json"] = Field(
         "text", description="`json`: one JSON object per line, with topic/partition/offset"

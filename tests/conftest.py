@@ -18,7 +18,8 @@ from streams.settings import Settings
 
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
-    """The default model (all-MiniLM-L6-v2 from its PyPI package), loaded once."""
+    """all-MiniLM-L6-v2 (from its PyPI package), loaded once: the fastest real model, for the
+    wiring tests; the default model is run by the demo test, the README test and test_e5."""
     return load_encoder("all-MiniLM-L6-v2", "torch", batch_size=32)
 
 
@@ -34,6 +35,7 @@ def cfg(servers: Embedded) -> Settings:
     """Settings with topics, group and Redis prefix of this test alone."""
     tag = uuid.uuid4().hex[:8]
     return Settings(
+        model="all-MiniLM-L6-v2",  # the `encoder` fixture's model: the wiring tests load with it
         kafka_bootstrap=servers.bootstrap,
         redis_url=servers.redis_url,
         input_topic=f"offers-{tag}",

@@ -218,7 +218,7 @@ def test_russian_listings_match_on_the_generic_default(
 @pytest.fixture(scope="module")
 def hardware_pipeline(encoder: Encoder) -> MatchPipeline:
     index = build_index(HARDWARE, encoder, PROFILE, progress=False)
-    return MatchPipeline(encoder, lambda: index, Decisions(DecisionConfig()))
+    return MatchPipeline(encoder, lambda: index, Decisions(DecisionConfig(review_band=0.0)))
 
 
 def test_hybrid_finds_what_the_dense_model_alone_misses(encoder: Encoder) -> None:
@@ -250,7 +250,8 @@ def _decisions(encoder: Encoder, folder: str, profile: str) -> tuple[float, floa
     catalog = [CatalogItem(i["catalog_id"], i["title"], i.get("attributes") or {}) for i in items]
     offers = [json.loads(x) for x in (FIXTURES / folder / "offers.jsonl").read_text().splitlines()]
     index = build_index(catalog, encoder, get(profile), progress=False)
-    pipe = MatchPipeline(encoder, lambda: index, Decisions(DecisionConfig()))
+    # the matcher alone: decisions it makes itself (unsure ones would wait for a person)
+    pipe = MatchPipeline(encoder, lambda: index, Decisions(DecisionConfig(review_band=0.0)))
     results = pipe.match([Offer.model_validate(o) for o in offers])
     tp = sum(r.catalog_id is not None and r.catalog_id == o["expected_catalog_id"]
              for o, r in zip(offers, results, strict=True))  # fmt: skip

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +30,7 @@ from tests.integration_helpers import (
 )
 
 pytestmark = pytest.mark.integration
+ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture()
@@ -141,20 +144,11 @@ async def test_consumers_in_one_group_share_partitions(
     if launcher == "matcher-run":
         procs = [consumer_process(cfg, log_path=str(tmp_path / f"c{i}.log")) for i in range(2)]
     else:
-        import sys
-
+        line = "faststream run streams.main:app --workers 2"  # as the README shows it
+        assert line in (ROOT / "README.md").read_text()
+        faststream = str(Path(sys.executable).parent / "faststream")
         procs = [
-            consumer_process(
-                cfg,
-                sys.executable,
-                "-m",
-                "faststream",
-                "run",
-                "streams.main:app",
-                "--workers",
-                "2",
-                log_path=str(tmp_path / "fs.log"),
-            )
+            consumer_process(cfg, faststream, *line.split()[1:], log_path=str(tmp_path / "fs.log"))
         ]
     try:
         await wait_group_members(cfg, 2, timeout_s=180)
@@ -220,6 +214,7 @@ def test_catalog_cli_loads_and_deletes(cfg: Settings, encoder: Encoder, tmp_path
         MATCHER_REDIS_URL=cfg.redis_url,
         MATCHER_REDIS_PREFIX=cfg.redis_prefix,
         MATCHER_PROFILE=str(cfg.profile),
+        MATCHER_MODEL=cfg.model,
     )
 
     def cli(*args: str) -> str:

@@ -87,6 +87,7 @@ def test_eval_pairs_json_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert len(read_pairs(data / "test.txt")) == 80
     plot = tmp_path / "scores.png"
     args = ["eval", "--pairs", str(data), "--json", "--plot", str(plot), "--fit-decision"]
+    args += ["--model", "all-MiniLM-L6-v2"]  # the model _scores recomputes with
     assert main(args) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["threshold_source"] == "max F1 on valid"

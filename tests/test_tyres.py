@@ -62,7 +62,9 @@ def test_hand_written_tyre_price_lists(encoder: Encoder) -> None:
     catalog is recognised as tyres, and the decisions hold (floors a little under what was
     measured: P 0.966, R 0.924, 13.6 % of the absent products matched to a sibling)."""
     matcher = build_matcher(
-        Settings(profile="auto", vector_cache_size=0), encoder, FIXTURE / "catalog.jsonl"
+        Settings(profile="auto", vector_cache_size=0, review_band=0.0),
+        encoder,
+        FIXTURE / "catalog.jsonl",
     )
     offers = [json.loads(x) for x in (FIXTURE / "offers.jsonl").open(encoding="utf-8")]
     results = matcher.pipeline.match([Offer.model_validate(o) for o in offers])

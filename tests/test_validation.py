@@ -179,7 +179,7 @@ def test_the_batch_path_never_raises_and_stays_fast(raw: bytes) -> None:
     outputs = REAL.run([RawRecord(raw, b"k")])
     assert len(outputs) == 1
     event = json.loads(outputs[0].value)  # always a valid event
-    assert outputs[0].kind == "dead" or event["decision"] in ("match", "no_match")
+    assert outputs[0].kind == "dead" or event["decision"] in ("match", "no_match", "review")
     assert time.perf_counter() - start < 0.2
 
 

@@ -68,10 +68,11 @@ async def test_offers_in_results_and_dead_letters_out(monkeypatch: pytest.Monkey
     assert len(commits) == 2 and all(commits)  # each batch committed, with explicit offsets
 
 
-def test_asyncapi_lists_the_three_topics_and_their_schemas() -> None:
+def test_asyncapi_lists_the_four_topics_and_their_schemas() -> None:
     cfg = Settings()
     spec = json.loads(AsyncAPI(build_app(cfg).broker).to_specification().to_json())
-    assert set(spec["channels"]) == {cfg.input_topic, cfg.output_topic, cfg.dlq_topic}
+    topics = {cfg.input_topic, cfg.output_topic, cfg.dlq_topic, cfg.review_topic}
+    assert set(spec["channels"]) == topics
     assert {"Offer", "MatchResult", "DeadLetter"} <= set(spec["components"]["schemas"])
 
 

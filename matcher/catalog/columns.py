@@ -54,6 +54,19 @@ class Multi:
     codes: np.ndarray
     values: tuple[str, ...]
 
+    @cached_property
+    def table(self) -> dict[str, int]:
+        return _table(self.values)
+
+    def take(self, rows: np.ndarray) -> Multi:
+        """These items' values, in this order (the same value table)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        lens = (self.offsets[rows + 1] - self.offsets[rows]).astype(np.int64)
+        total = int(lens.sum())
+        starts = np.repeat(self.offsets[rows] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
+        picked = self.codes[starts + np.arange(total)] if total else self.codes[:0]
+        return Multi(np.concatenate([[0], np.cumsum(lens)]).astype(np.int64), picked, self.values)
+
     def of(self, i: int) -> tuple[str, ...]:
         return tuple(self.values[c] for c in self.codes[self.offsets[i] : self.offsets[i + 1]])
 

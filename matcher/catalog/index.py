@@ -23,6 +23,7 @@ from matcher.catalog.segment import Segment
 from matcher.catalog.store import Reading
 from matcher.normalize import Attributes, Schema
 from matcher.normalize.brands import Brands
+from matcher.normalize.lines import Lines
 from matcher.scoring import Scorer
 
 ANN_CANDIDATES = 100  # neighbours asked of the ANN index per offer
@@ -128,6 +129,20 @@ class CatalogIndex:
         """The brands the items state (or had found in their titles at load), by skeleton."""
         column = self.columns.columns.get("brand")
         return Brands(column.values if isinstance(column, Categories) else ())
+
+    @property
+    def lines(self) -> Lines | None:
+        """The line names learned from the base's items (None: the profile learns none)."""
+        return self.base.lines
+
+    def rows_of(self, ids: Sequence[str]) -> np.ndarray:
+        """Live rows of these catalog ids (-1 where an id is not, or no longer, in the catalog)."""
+        n = len(self.base)
+        base = self.base.rows_of(ids)
+        delta = self.delta.rows_of(ids)
+        rows = np.where(delta >= 0, delta + n, base)
+        alive = (rows >= 0) & self.alive[np.maximum(rows, 0)]
+        return np.where(alive, rows, -1)
 
     def catalog_id(self, row: int) -> str:
         n = len(self.base)

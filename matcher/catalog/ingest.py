@@ -24,7 +24,9 @@ from matcher.catalog.index import CatalogIndex
 from matcher.catalog.segment import Segment
 from matcher.catalog.store import Reading, RedisCatalog, StoredItem
 from matcher.encoding import Encoder
-from matcher.normalize import Normalized, Schema
+from matcher.normalize import Normalized, Schema, lines
+from matcher.normalize.lines import Lines
+from matcher.normalize.lines import learn as learn_lines
 
 # A change larger than this share of the catalog (or than the log allows) rewrites the base.
 REBUILD_SHARE = 0.1
@@ -42,6 +44,9 @@ class Reader(Protocol):
 
     @property
     def schema(self) -> Schema: ...
+
+    @property
+    def line_names(self) -> bool: ...
 
     def normalize(
         self, title: str, attributes: Mapping[str, object] | None = None
@@ -164,6 +169,7 @@ def load(
         ann_min_items,
         reading(profile, choice),
         rebuild=changed_reading,
+        learn_lines=profile.line_names,
     )
 
 
@@ -177,8 +183,10 @@ def write(
     ann_min_items: int | None = None,
     read_as: Reading | None = None,
     rebuild: bool = False,
+    learn_lines: bool | None = None,
 ) -> LoadReport:
-    """Write embedded items (and deletions) as a change or as a new base snapshot."""
+    """Write embedded items (and deletions) as a change or as a new base snapshot (whose line
+    names are learned from all its items when ``learn_lines``; None: as the stored base did)."""
     head = store.head()
     total = store.count() if head is not None else 0
     changed = len(fresh) + len(gone)
@@ -194,12 +202,16 @@ def write(
         merged.pop(cid, None)
     for s, v in zip(fresh, vectors, strict=True):
         merged[s.catalog_id] = (s, v)
+    if learn_lines is None:
+        learn_lines = head is not None and store.has_part(head.load_id, "lines")
+    items = [s for s, _ in merged.values()]
     base = segment(
-        [s for s, _ in merged.values()],
+        items,
         [v for _, v in merged.values()],
         store.dim,
         schema,
         ann_min_items,
+        learn(items) if learn_lines else None,
     )
     if read_as is None and head is not None and head.profile is not None:
         read_as = Reading(
@@ -215,6 +227,7 @@ def segment(
     dim: int,
     schema: Schema,
     ann_min_items: int | None = None,
+    lines: Lines | None = None,
 ) -> Segment:
     matrix = np.vstack(list(vectors)) if len(stored) else np.zeros((0, dim), dtype=np.float32)
     return Segment.build(
@@ -224,6 +237,18 @@ def segment(
         matrix,
         schema,
         ann_min_items,
+        lines=lines,
+    )
+
+
+def learn(stored: Sequence[StoredItem]) -> Lines:
+    """The catalog's line names, from its items' normalized texts (amounts, codes, brand out)."""
+    return learn_lines(
+        [
+            lines.words(s.text, s.attributes.text("brand"), s.attributes.many("codes"))
+            for s in stored
+        ],
+        [s.text for s in stored],
     )
 
 
@@ -236,7 +261,10 @@ def build_index(
 ) -> CatalogIndex:
     """An in-memory catalog with no Redis, for offline matching and evaluation."""
     found = stored(items, profile)
-    base = segment(found, embed(found, encoder, progress), encoder.dim, profile.schema)
+    learned = learn(found) if profile.line_names else None
+    base = segment(
+        found, embed(found, encoder, progress), encoder.dim, profile.schema, None, learned
+    )
     return CatalogIndex(base, reading=reading(profile, choice))
 
 

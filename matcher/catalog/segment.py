@@ -7,6 +7,7 @@ A base segment of a large catalog carries an ANN index instead of a dense matrix
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,9 +17,10 @@ from matcher.catalog.ann import AnnIndex
 from matcher.catalog.columns import AttributeColumns
 from matcher.catalog.lexical import Lexicon, Postings, Sparse
 from matcher.normalize import Attributes, Schema
+from matcher.normalize.lines import Lines, annotate
 
 # Parts of a serialized segment, as stored in Redis.
-PARTS = ("ids", "texts", "columns", "vectors", "ann", "lexicon", "lexical")
+PARTS = ("ids", "texts", "columns", "vectors", "ann", "lexicon", "lexical", "lines")
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Segment:
     ann: AnnIndex | None = None
     lexicon: Lexicon | None = None  # fitted on a base's texts; a delta uses its base's
     lexical: Sparse | None = None  # TF-IDF rows (exact catalogs; None with an ANN index)
+    lines: Lines | None = None  # line names learned from a base's items; a delta uses its base's
     _lexical_postings: Postings | None = field(default=None, repr=False)
     _postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
@@ -73,11 +76,13 @@ class Segment:
         schema: Schema,
         ann_min_items: int | None = None,
         lexicon: Lexicon | None = None,
+        lines: Lines | None = None,
     ) -> Segment:
         """A segment of these items (sorted by id); with ``ann_min_items`` and at least that many
         items, the vectors go into an ANN index. The n-gram weights are ``lexicon`` (a delta: its
         base's), else fitted on these texts; without an ANN index the items also get their
-        TF-IDF rows (an ANN catalog computes its candidates' rows when it scores them)."""
+        TF-IDF rows (an ANN catalog computes its candidates' rows when it scores them). With
+        ``lines`` (learned from the base's items), each item's line names are columns too."""
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         if matrix.ndim != 2 or len(matrix) != len(ids):
             raise ValueError(f"{len(ids)} items but vectors of shape {matrix.shape}")
@@ -91,6 +96,8 @@ class Segment:
             ann = AnnIndex.build(matrix)
         lexicon = lexicon or Lexicon.fit(texts)
         lexical = lexicon.transform(texts) if ann is None else None
+        if lines is not None:  # derived, not stored per item: a new sibling changes them
+            attributes = [annotate(t, a, lines) for t, a in zip(texts, attributes, strict=True)]
         return cls(
             np.asarray(list(ids), dtype=str),
             list(texts),
@@ -99,6 +106,7 @@ class Segment:
             ann,
             lexicon,
             lexical,
+            lines,
         )
 
     @classmethod
@@ -128,6 +136,8 @@ class Segment:
             parts["lexicon"] = self.lexicon.to_bytes()
         if self.lexical is not None:
             parts["lexical"] = self.lexical.to_bytes()
+        if self.lines is not None:
+            parts["lines"] = json.dumps(self.lines.to_dict(), ensure_ascii=False).encode()
         return parts
 
     @classmethod
@@ -146,4 +156,7 @@ class Segment:
         lexical = Sparse.from_bytes(parts["lexical"]) if "lexical" in parts else None
         if lexical is not None and len(lexical) != len(ids):
             raise ValueError(f"snapshot parts disagree: {len(ids)} ids, {len(lexical)} lexical")
-        return cls(np.asarray(ids, dtype=str), texts, columns, vectors, ann, lexicon, lexical)
+        lines = Lines.from_dict(json.loads(parts["lines"])) if "lines" in parts else None
+        return cls(
+            np.asarray(ids, dtype=str), texts, columns, vectors, ann, lexicon, lexical, lines
+        )

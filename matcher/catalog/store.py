@@ -197,6 +197,10 @@ class RedisCatalog:
             parts[part] = b"".join(chunks)
         return Segment.from_parts(parts, self.dim, schema)
 
+    def has_part(self, load_id: str, part: str) -> bool:
+        """Whether the base snapshot ``load_id`` holds ``part``."""
+        return bool(self.client.hexists(self._base(load_id, "meta"), part))
+
     def changes(self, after: str = "-") -> list[Change]:
         """Log entries after stream id ``after`` ("-": all of them), oldest first."""
         start = "-" if after == "-" else f"({after}"

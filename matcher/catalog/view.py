@@ -14,13 +14,13 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from matcher.catalog.index import CatalogIndex
+from matcher.catalog.index import CatalogIndex, ColumnEncoder
 from matcher.catalog.segment import Segment
 from matcher.catalog.store import (
     CatalogMissing,
@@ -50,6 +50,9 @@ class Domain(Protocol):
 
     @property
     def blocking(self) -> tuple[str, ...]: ...
+
+    @property
+    def guards(self) -> Sequence[ColumnEncoder]: ...
 
 
 @dataclass(frozen=True)
@@ -210,11 +213,10 @@ class LiveCatalog:
             domain = self.domains(reading.profile)
             base = self.store.read_base(head.load_id, domain.schema)
             self._reset()
-            self._index = CatalogIndex(
+            fresh = CatalogIndex(
                 base, version=head.base_version, load_id=head.load_id, reading=reading
             )
-            self._apply(self.store.changes())
-            self._warm()
+            self._index = self._warm(self._apply(fresh, self.store.changes()))
             log.info(
                 "catalog %s hydrated: version %d, %d items, profile %s %s (%s)",
                 head.load_id,
@@ -228,8 +230,7 @@ class LiveCatalog:
                 log.warning("catalog %s: %s", head.load_id, note)
             return True
         if head.version != index.version:
-            self._apply(self.store.changes(self._stream_id))
-            self._warm()
+            self._index = self._warm(self._apply(index, self.store.changes(self._stream_id)))
             return True
         return False
 
@@ -248,12 +249,10 @@ class LiveCatalog:
         self._stream_id = "-"
         self._delta = {}
 
-    def _apply(self, changes: list[Change]) -> None:
-        """Fold log entries into the delta and swap in the snapshot that results."""
-        index = self._index
-        assert index is not None
+    def _apply(self, index: CatalogIndex, changes: list[Change]) -> CatalogIndex:
+        """``index`` with the log entries folded into its delta (a new snapshot)."""
         if not changes:
-            return
+            return index
         upserted = [cid for c in changes for cid in c.upserts]
         fetched = dict(zip(upserted, self.store.fetch(upserted), strict=True))
         for change in changes:
@@ -273,16 +272,18 @@ class LiveCatalog:
             np.vstack([v[1] for _, v in live]) if live else np.zeros((0, self.store.dim)),
             base.columns.schema,
             lexicon=base.lexicon,  # weighted as the base: scores stay comparable across both
+            lines=base.lines,  # and read for line names as the base was
         )
-        self._index = CatalogIndex(
-            base, delta, dead, changes[-1].version, index.load_id, index.reading
-        )
+        return CatalogIndex(base, delta, dead, changes[-1].version, index.load_id, index.reading)
 
-    def _warm(self) -> None:
-        """Build what the batch path would otherwise build on first use."""
-        index = self._index
-        if index is not None:
-            _ = index.columns
-            if not index.exact and index.reading is not None:
-                for name in self.domains(index.reading.profile).blocking:
+    def _warm(self, index: CatalogIndex) -> CatalogIndex:
+        """Build, before a snapshot is swapped in, what its first batch would otherwise build."""
+        _ = index.columns
+        if index.reading is not None and len(index):
+            domain = self.domains(index.reading.profile)
+            for guard in domain.guards:  # each guard's column (code families …)
+                index.column(guard)
+            if not index.exact:
+                for name in domain.blocking:
                     index.base.postings(name)  # what blocking on this attribute reads
+        return index

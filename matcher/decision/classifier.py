@@ -91,12 +91,11 @@ class TreeEnsemble:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TreeEnsemble:
+    def from_dict(cls, data: dict[str, Any], known: Sequence[str] = FEATURES) -> TreeEnsemble:
         features = tuple(data.get("features", FEATURES))
-        if features != FEATURES:
-            raise ValueError(
-                f"classifier was trained on features {features}, this code has {FEATURES}"
-            )
+        unknown = [f for f in features if f not in known]
+        if unknown:
+            raise ValueError(f"classifier was trained on features {unknown} this code lacks")
         return cls(
             float(data["init"]),
             float(data["learning_rate"]),
@@ -106,7 +105,12 @@ class TreeEnsemble:
         )
 
 
-def fit(rows: np.ndarray, labels: Sequence[float], seed: int = 42) -> TreeEnsemble:
+def fit(
+    rows: np.ndarray,
+    labels: Sequence[float],
+    seed: int = 42,
+    features: Sequence[str] = FEATURES,
+) -> TreeEnsemble:
     """Fit the ensemble with scikit-learn (the ``[train]`` extra) and keep only its arrays."""
     from sklearn.ensemble import GradientBoostingClassifier
 
@@ -116,7 +120,7 @@ def fit(rows: np.ndarray, labels: Sequence[float], seed: int = 42) -> TreeEnsemb
     y = (np.asarray(labels) >= 0.5).astype(int)
     prior = float(np.clip(y.mean(), 1e-6, 1 - 1e-6)) if len(y) else 0.5
     if len(set(y.tolist())) < 2:  # one class only: the prior is all there is to learn
-        return TreeEnsemble(float(np.log(prior / (1 - prior))), 0.0, ())
+        return TreeEnsemble(float(np.log(prior / (1 - prior))), 0.0, (), features=tuple(features))
     model.fit(rows, y)
     trees: list[dict[str, list[Any]]] = []
     for (est,) in model.estimators_:
@@ -131,5 +135,8 @@ def fit(rows: np.ndarray, labels: Sequence[float], seed: int = 42) -> TreeEnsemb
             }
         )
     return TreeEnsemble(
-        float(np.log(prior / (1 - prior))), float(model.learning_rate), tuple(trees)
+        float(np.log(prior / (1 - prior))),
+        float(model.learning_rate),
+        tuple(trees),
+        features=tuple(features),
     )

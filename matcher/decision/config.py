@@ -32,6 +32,9 @@ class Defaults(Protocol):
     @property
     def lexical_weight(self) -> float: ...
 
+    @property
+    def review_band(self) -> float: ...
+
     def guard_names(self) -> tuple[str, ...]: ...
 
 
@@ -58,6 +61,8 @@ class DecisionConfig:
     guards: tuple[str, ...] | None = None  # None: the profile's guards
     reranker: str | None = None  # cross-encoder folder for the unsure band
     band: Band | None = None  # None: the band stored with the reranker
+    # Decisions this close to the threshold go to a person (0: none do); None: the profile's
+    review_band: float | None = None
     # The learned decision (matcher.decision.classifier.TreeEnsemble.to_dict()); None: threshold
     classifier: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     threshold_source: str = field(default="default", compare=False)
@@ -83,6 +88,7 @@ class DecisionConfig:
                 mine.lexical_weight if mine.lexical_weight is not None else profile.lexical_weight
             ),
             guards=mine.guards if mine.guards is not None else profile.guard_names(),
+            review_band=mine.review_band if mine.review_band is not None else profile.review_band,
             threshold_source=source,
         )
 
@@ -110,6 +116,7 @@ class DecisionConfig:
             guards=tuple(guards) if guards is not None else None,
             reranker=data.get("reranker"),
             band=Band(**band) if isinstance(band, dict) else None,
+            review_band=_float(data.get("review_band")),
             classifier=data.get("classifier") if isinstance(data.get("classifier"), dict) else None,
             threshold_source=str(data.get("threshold_source", "stored with the model")),
         )
@@ -130,6 +137,40 @@ class DecisionConfig:
         meta["decision"] = self.to_dict()
         path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
         return path
+
+
+DEFAULTS = Path(__file__).parent / "defaults"
+
+
+def packaged(model: str) -> dict[str, DecisionConfig]:
+    """Decisions shipped with this package for a packaged model, by profile: learned on
+    labelled offers (``make decision-defaults``), used where the model has none of its own for
+    that profile. ``model`` is the model's name (``multilingual-e5-small``)."""
+    out = {}
+    for path in sorted(DEFAULTS.glob(f"{model}.*.json")):
+        config = read_decision(path)
+        if config.profile:
+            out[config.profile] = config
+    return out
+
+
+def read_decision(path: str | Path) -> DecisionConfig:
+    """A decision written by ``matcher train-decision --out`` (or a model's ``matcher.json``)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    decision = data.get("decision") if isinstance(data, dict) else None
+    if not isinstance(decision, dict):
+        raise ValueError(f"{path} holds no decision")
+    return DecisionConfig.from_dict(decision)
+
+
+def write_decision(config: DecisionConfig, path: str | Path, about: dict[str, Any]) -> Path:
+    """``config`` as a decision file, with where it came from."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"decision": config.to_dict(), "about": about}, indent=1), encoding="utf-8"
+    )
+    return out
 
 
 def _float(value: Any) -> float | None:

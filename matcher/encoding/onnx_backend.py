@@ -148,8 +148,11 @@ def _export_fp32(path: str, folder: Path) -> None:
             dynamo=False,
         )
     os.replace(folder / "model.onnx.tmp", folder / "model.onnx")
+    prompts = getattr(st, "prompts", None) or {}
+    default = getattr(st, "default_prompt_name", None)
     meta = {
         "inputs": inputs,
+        "prompt": prompts.get(default, "") if default else "",  # e.g. E5's "query: "
         "pooling": mode,
         "normalize": "Normalize" in kinds,
         "max_seq_length": int(st.max_seq_length),
@@ -241,6 +244,7 @@ class OnnxEncoder:
             str(folder / file), options, providers=["CPUExecutionProvider"]
         )
         self.inputs: list[str] = meta["inputs"]
+        self.prompt: str = meta.get("prompt", "")
         self.pooling: str = meta["pooling"]
         self.normalize: bool = meta["normalize"]
         self.dim: int = meta["dim"]
@@ -268,7 +272,7 @@ class OnnxEncoder:
         return out
 
     def _forward(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
+        encodings = self.tokenizer.encode_batch([self.prompt + t for t in texts])
         feed: dict[str, Any] = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),

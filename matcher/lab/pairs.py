@@ -30,6 +30,15 @@ class Pairs:
     def positives(self) -> int:
         return int(sum(1 for x in self.labels if x >= 0.5))
 
+    @staticmethod
+    def concat(parts: list[Pairs]) -> Pairs:
+        """These pairs one after another (several training files)."""
+        return Pairs(
+            [t for p in parts for t in p.left],
+            [t for p in parts for t in p.right],
+            [y for p in parts for y in p.labels],
+        )
+
     def symmetric(self) -> Pairs:
         """Both directions of every pair (the bi-encoder has one tower, so order is noise)."""
         return Pairs(self.left + self.right, self.right + self.left, self.labels + self.labels)

@@ -33,18 +33,29 @@ CANONICAL: dict[str, tuple[str, ...]] = {
 _LOOKUP = {alias: name for name, aliases in CANONICAL.items() for alias in aliases}
 
 
+# a unit after a comma, a space or in brackets: "Объем, л", "вес (кг)", "ОЗУ ГБ" ("ram" is no "m")
+_KEY_UNIT = re.compile(
+    r"(?:,\s*|\s+|\s*\()(гб|gb|мб|mb|шт|кг|kg|л|l|мл|ml|г|g|мм|mm|м|m|вт|w)\)?\s*$"
+)
+
+
 def fold_key(key: str) -> str:
     """``" Объём памяти, ГБ "`` → ``"объем памяти"``: case, ё, units and punctuation folded."""
-    text = key.strip().lower().replace("ё", "е")
-    text = re.sub(r",?\s*\(?(гб|gb|мб|mb|шт|кг|kg|л|l)\)?\s*$", "", text)
+    text = _KEY_UNIT.sub("", key.strip().lower().replace("ё", "е"))
     return " ".join(re.sub(r"[^\w/ ]+", " ", text).split())
 
 
 def canonical(attributes: Mapping[str, object] | None) -> dict[str, object]:
-    """Known keys under their canonical name (first one wins); unknown keys dropped."""
+    """Known keys under their canonical name (first one wins); unknown keys dropped. A unit in
+    the key goes with a bare number (``{"Объем, л": "5"}`` is 5 litres, not 5 of the base unit)."""
     out: dict[str, object] = {}
     for key, value in (attributes or {}).items():
-        name = _LOOKUP.get(fold_key(str(key)))
-        if name is not None and value not in (None, "") and name not in out:
-            out[name] = value
+        folded = str(key).strip().lower().replace("ё", "е")
+        name = _LOOKUP.get(fold_key(folded))
+        if name is None or value in (None, "") or name in out:
+            continue
+        unit = _KEY_UNIT.search(folded)
+        if unit and re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", str(value)):
+            value = f"{str(value).strip()} {unit.group(1)}"
+        out[name] = value
     return out

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from matcher.decision.guards import Guard
 from matcher.decision.rules import Rule
-from matcher.normalize import Attributes, Normalized, Schema
-from matcher.normalize.brands import Brands
+from matcher.normalize import Normalized, Schema
+from matcher.normalize.brands import Brands, discover
+from matcher.normalize.lines import Lines, for_offer
 
 Reader = Callable[[str, Mapping[str, object] | None], Normalized]
 
@@ -32,10 +33,18 @@ class Profile:
     guards: tuple[Guard, ...]
     threshold: float  # on the hybrid score, for a model with no calibrated decision
     lexical_weight: float  # share of the character n-gram cosine in the score
+    # scores this close to the threshold (and other unsure cases) go to a person; 0: none
+    review_band: float = 0.03
+    # Guards that read free text and can be wrong (a colour typo, a name read as a colour): when
+    # one of them alone rules out the model's sure first choice, a person decides. Conflicts of
+    # the other guards (amounts, sizes, memory, model codes) are no_match without review.
+    unsure_guards: tuple[str, ...] = ("color",)
     blocking: tuple[str, ...] = ()  # categorical attributes searched exactly on an ANN catalog
     rules: tuple[Rule, ...] = ()
     # Brands the catalog states are looked for in titles that state none (attribute "brand").
     catalog_brands: bool = False
+    # Line names are learned from the catalog (attributes "names", "latin"; matcher.normalize.lines)
+    line_names: bool = False
     # Which listings are of this domain (auto-detection); None: the fallback profile.
     claims: Callable[[Normalized], bool] | None = None
     description: str = ""
@@ -76,7 +85,8 @@ class Profile:
         items state (profiles that read catalog brands; others: unchanged)."""
         if not self.catalog_brands:
             return list(norms)
-        known = Brands(b for n in norms if (b := n.attributes.text("brand")))
+        stated = [b for n in norms if (b := n.attributes.text("brand"))]
+        known = Brands([*stated, *discover(titles)])  # names written as brands, if none stated
         if not known:
             return list(norms)
         return [
@@ -86,9 +96,16 @@ class Profile:
             for n, t in zip(norms, titles, strict=True)
         ]
 
-    def complete(self, offer: Attributes, title: str, brands: Brands) -> Attributes:
-        """An offer that states no brand gets the catalog brand its title names, if any."""
-        if not self.catalog_brands or offer.text("brand") or not brands:
-            return offer
-        found = brands.find(title)
-        return offer.replace(brand=found) if found else offer
+    def complete(
+        self, offer: Normalized, title: str, brands: Brands, lines: Lines | None
+    ) -> Normalized:
+        """An offer with what the catalog teaches: the catalog brand its title names (when it
+        states none), its line names (and the ones it excludes), and the catalog's names its
+        words stand for added to its text."""
+        attrs, text = offer.attributes, offer.text
+        if self.catalog_brands and not attrs.text("brand") and brands:
+            found = brands.find(title)
+            attrs = attrs.replace(brand=found) if found else attrs
+        if self.line_names and lines is not None:
+            text, attrs = for_offer(text, attrs, lines, title)
+        return Normalized(offer.title, attrs, text)

@@ -14,12 +14,19 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from matcher.decision.guards import ColorGuard, EqualGuard, FamilyGuard, QuantityGuard
-from matcher.normalize import brands, codes, colors, keys, marks, prices, quantities, tokens
+from matcher.decision.guards import (
+    ColorGuard,
+    EqualGuard,
+    ExclusionGuard,
+    FamilyGuard,
+    LatinGuard,
+    QuantityGuard,
+)
+from matcher.normalize import brands, codes, colors, glue, keys, marks, prices, quantities, tokens
 from matcher.normalize.attributes import Attributes, Field, Normalized, Schema
 from matcher.profiles.base import Profile
 
-VERSION = "3"
+VERSION = "4"
 
 NOISE = frozenset(
     {"в", "наличии", "наличие", "новинка", "акция", "скидка", "хит", "new", "sale", "оригинал",
@@ -27,6 +34,7 @@ NOISE = frozenset(
      "sku", "art", "art."}
 )  # fmt: skip
 _COLOR_FORMS = colors.all_cyrillic_forms()  # read once, not per title
+_LOOKALIKE = str.maketrans("авсекмнорстух", "abcekmhopctyx")
 QUANTITY_KINDS = ("volume", "mass", "length", "pieces", "power", "voltage", "rom")
 
 SCHEMA = Schema(
@@ -43,7 +51,10 @@ SCHEMA = Schema(
         Field("brand", "str", "brand skeleton (stated, or a catalog brand the title names)"),
         Field("codes", "multi", "article and part numbers, canonical"),
         Field("marks", "multi", "ratios, grades, pipe sizes: kind:value"),
-    )
+        Field("names", "multi", "line names learned from the catalog (Interior, Floor 250)"),
+        Field("latin", "multi", "Latin words of a Cyrillic catalog's titles: names too"),
+    ),
+    version=2,  # 2: line names
 )
 
 
@@ -51,6 +62,7 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
     """A listing of any kind: cleaned title with canonical amounts and codes, and attributes."""
     given = keys.canonical(attributes)
     # Amounts before punctuation goes: "1,7 кг" and "3х1,5 мм" keep their decimal comma.
+    title = glue.split(title)  # "АнтисептикNordXM-11,5л" → "Антисептик Nord XM-11 5л"
     text = prices.drop(" ".join(tokens.fold(title).split()))
     found_marks = marks.extract(text)
     amounts, text = quantities.extract(text, QUANTITY_KINDS)
@@ -58,7 +70,8 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
     text = tokens.clean(text).replace("(", " ").replace(")", " ")
     if given.get("code") is not None:
         found = tuple(dict.fromkeys((*found, codes.canonical(str(given["code"])))))
-    words = [w for w in text.split() if w not in NOISE]
+    # a lone letter is a base, a grade, a group (база А / база A): one alphabet for it
+    words = [w.translate(_LOOKALIKE) if len(w) == 1 else w for w in text.split() if w not in NOISE]
     values = dict(amounts.values)
     for kind in QUANTITY_KINDS:
         if given.get(kind) is not None:
@@ -94,15 +107,56 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
 def color_word(title: str) -> str | None:
     """A Russian colour adjective written in lower case (``черная``, ``белый``): the colour.
     Capitalized inside a title (``Белый Дом``, ``White Hill``) it is part of a name, not a
-    colour; English words are names too (a marketing colour comes as an attribute)."""
+    colour; English words are names too (a marketing colour comes as an attribute). Price lists
+    abbreviate (``син.``, ``бесцв.``), compound (``красно-корич.``), misspell (``синия``) and
+    shout (a title mostly in capitals): those are read too."""
     text = unicodedata.normalize("NFKC", title).replace("ё", "е").replace("Ё", "Е")
-    shouting = not any(ch.islower() for ch in text)
-    forms = _COLOR_FORMS
-    for word in re.findall(r"[^\W\d_]+", text):
-        low = word.lower()
-        if low in forms and (shouting or word == low):
-            return forms[low]
+    letters = [ch for ch in text if ch.isalpha()]
+    shouting = bool(letters) and sum(ch.isupper() for ch in letters) >= 0.6 * len(letters)
+    for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)?\.?", text):
+        word = m.group()
+        bare = word.rstrip(".")
+        if not (shouting and bare.isupper()) and bare != bare.lower():
+            continue
+        found = _colour(bare.lower(), abbreviated=word.endswith("."))
+        if found:
+            return found
     return None
+
+
+_GENERIC_COLOURS = {**_COLOR_FORMS, "бесцветный": "colorless", "бесцветная": "colorless",
+                    "бесцветное": "colorless", "бесцветные": "colorless",
+                    "прозрачный": "transparent", "прозрачная": "transparent",
+                    "прозрачное": "transparent", "прозрачные": "transparent"}  # fmt: skip
+_BASE_FORMS = sorted({w for w in _GENERIC_COLOURS if " " not in w and "-" not in w})
+
+
+def _colour(word: str, abbreviated: bool) -> str | None:
+    """One word (or a compound of two) as a colour: whole, abbreviated, or one letter off."""
+    if word in _GENERIC_COLOURS:
+        return _GENERIC_COLOURS[word]
+    if "-" in word:  # красно-коричневый, желто-корич.
+        first, second = word.split("-", 1)
+        a = _colour(first[:-1] + "ый", False) if first.endswith("о") else None
+        b = _colour(second, abbreviated)
+        return f"{a} {b}" if a and b else None
+    if abbreviated and len(word) >= 3:
+        stems = {_GENERIC_COLOURS[w] for w in _BASE_FORMS if w.startswith(word)}
+        return stems.pop() if len(stems) == 1 else None
+    if len(word) >= 5:
+        near = {_GENERIC_COLOURS[w] for w in _BASE_FORMS if _one_edit(word, w)}
+        return near.pop() if len(near) == 1 else None
+    return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one substitution, insertion or deletion."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 PROFILE = Profile(
@@ -117,9 +171,13 @@ PROFILE = Profile(
         FamilyGuard("codes", codes.family),
         FamilyGuard("marks", marks.family),
         EqualGuard("brand"),
+        ExclusionGuard("names"),
+        LatinGuard(),
     ),
     threshold=0.6,
     lexical_weight=0.5,
+    unsure_guards=("color", "brand", "names", "latin"),
     catalog_brands=True,
+    line_names=True,
     description="any catalog: amounts with units, sizes, article codes, marks, catalog brands",
 )

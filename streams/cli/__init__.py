@@ -4,6 +4,7 @@
 - :mod:`streams.cli.catalog`: ``catalog load``, ``catalog delete``
 - :mod:`streams.cli.offline`: ``match``
 - :mod:`streams.cli.lab`: ``generate``, ``train``, ``train-reranker``, ``eval``
+- :mod:`streams.cli.review`: ``review``, ``reviews export``
 - :mod:`streams.cli.bench`: ``bench``
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from streams.cli import bench, catalog, lab, offline, service
+from streams.cli import bench, catalog, lab, offline, review, service
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="matcher", description="Match supplier offers to a catalog."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (service, catalog, offline, lab, bench):
+    for group in (service, catalog, offline, lab, review, bench):
         group.register(sub)
     return parser
 

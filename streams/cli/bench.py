@@ -15,6 +15,11 @@ def register(sub: Any) -> None:
     )
     bench.add_argument("--offers", type=int, default=3000, help="offers per pass")
     bench.add_argument(
+        "--models",
+        default=None,
+        help="comma-separated models to compare (default: MATCHER_MODEL); the first is the base",
+    )
+    bench.add_argument(
         "--batch-size",
         type=int,
         default=None,
@@ -47,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         defaults = Settings()
         batch = args.batch_size or defaults.batch_size
         encode = args.encode_batch_size or defaults.encode_batch_size
-        report.update(asyncio.run(run_streams(backends, args.offers, batch, encode)))
+        models = [m.strip() for m in (args.models or defaults.model).split(",") if m.strip()]
+        report.update(asyncio.run(run_streams(backends, args.offers, batch, encode, models)))
         _table(console, "stream (offers/s)", report["streams"])
     if args.catalog_size:
         report["catalog"] = run_scale(args.catalog_size, args.scale_backend)
@@ -62,7 +68,10 @@ def _table(console: Any, title: str, rows: list[dict[str, Any]]) -> None:
     table = Table(title=title)
     table.add_column("figure")
     for row in rows:
-        table.add_column(str(row.get("backend", row.get("catalog_items"))), justify="right")
+        name = row.get("backend", row.get("catalog_items"))
+        if "model" in row:
+            name = f"{row['model']}\n{name}"
+        table.add_column(str(name), justify="right")
     for key in rows[0]:
         table.add_row(key, *(str(row.get(key)) for row in rows))
     console.print(table)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,12 @@ def register(sub: Any) -> None:
         "--out", required=True, type=Path, help="folder for catalog.jsonl, offers_*.jsonl, pairs_*"
     )
     gen.add_argument("--seed", type=int, default=42, help="random seed of the market")
+    gen.add_argument(
+        "--market",
+        choices=("phones", "hardware"),
+        default="phones",
+        help="phones: the seed's domain; hardware: a Russian hardware store (generic profile)",
+    )
     gen.set_defaults(func=generate)
     tr = sub.add_parser("train", help="fine-tune a bi-encoder on labelled pairs")
     add_flags(tr, TrainConfig)
@@ -34,6 +40,41 @@ def register(sub: Any) -> None:
     )
     add_flags(rr, RerankConfig)
     rr.set_defaults(func=train_reranker)
+    td = sub.add_parser(
+        "train-decision",
+        help="fit the learned decision on offers with answers (including absent products)",
+    )
+    td.add_argument(
+        "--catalog",
+        action="append",
+        required=True,
+        type=Path,
+        help="catalog file (repeatable: one per --offers, in the same order)",
+    )
+    td.add_argument(
+        "--offers",
+        action="append",
+        required=True,
+        type=Path,
+        help="offers with expected_catalog_id (null: not in the catalog), for that catalog",
+    )
+    td.add_argument(
+        "--valid-offers",
+        action="append",
+        default=[],
+        type=Path,
+        help="offers to choose the probability threshold on (one per catalog; default: "
+        "out-of-fold on --offers)",
+    )
+    td.add_argument("--out", required=True, type=Path, help="decision file to write (JSON)")
+    td.add_argument("--seed", type=int, default=42, help="random seed of the trees")
+    td.add_argument(
+        "--model", default=None, help="model folder or packaged name (default: MATCHER_MODEL)"
+    )
+    td.add_argument(
+        "--profile", default=None, help="how listings are read (default: MATCHER_PROFILE, auto)"
+    )
+    td.set_defaults(func=train_decision)
     ev = sub.add_parser(
         "eval", help="measure a model on pairs, or end to end on offers with answers"
     )
@@ -42,6 +83,11 @@ def register(sub: Any) -> None:
 
 
 def generate(args: argparse.Namespace) -> int:
+    if args.market == "hardware":
+        from matcher.lab.datagen import hardware
+
+        print(json.dumps(hardware.write(hardware.build_hardware_market(seed=args.seed), args.out)))
+        return 0
     from matcher.lab.datagen import build_market, write
 
     print(json.dumps(write(build_market(seed=args.seed), args.out)))
@@ -56,6 +102,7 @@ def train(args: argparse.Namespace) -> int:
 
     cfg = config_from(TrainConfig, args)
     base = lab_settings()
+    cfg = replace(cfg, base=cfg.base or base.model)
     profile = profiles.get(cfg.profile or profiles.FALLBACK)
 
     def load(path: str) -> Any:
@@ -64,6 +111,45 @@ def train(args: argparse.Namespace) -> int:
     report = run(cfg, load, lambda enc: decisions(base, enc).for_profile(profile))
     summary = {"out": report.out, "seconds": round(report.seconds, 1), "steps": report.steps}
     print(json.dumps({**summary, "threshold": round(report.threshold, 4), "valid": report.valid}))
+    return 0
+
+
+def train_decision(args: argparse.Namespace) -> int:
+    """Fit the learned decision on labelled offers of one or more catalogs; write it to a file
+    that ``MATCHER_DECISION`` (or the model's folder) serves."""
+    import sys
+
+    from matcher.catalog import read_catalog
+    from matcher.catalog.ingest import build_index
+    from matcher.decision.config import write_decision
+    from matcher.lab.evaluation.offer_eval import read_offers
+    from matcher.lab.training.offer_decision import fit_on_catalogs
+    from streams.components import build_encoder, choose_profile, decisions
+
+    if len(args.catalog) != len(args.offers) or len(args.valid_offers) not in (0, len(args.offers)):
+        print(
+            "matcher train-decision: give one --offers (and --valid-offers) per --catalog",
+            file=sys.stderr,
+        )
+        return 2
+    base = lab_settings(model=args.model, profile=args.profile)
+    enc = build_encoder(base)
+    sets = []
+    for n, (catalog, offers) in enumerate(zip(args.catalog, args.offers, strict=True)):
+        items = read_catalog(catalog)
+        profile, choice = choose_profile(base, enc, items)
+        index = build_index(items, enc, profile, choice, progress=False)
+        valid = read_offers(args.valid_offers[n]) if args.valid_offers else []
+        sets.append((index, read_offers(offers), valid))
+    config, report = fit_on_catalogs(enc, decisions(base, enc), sets, args.seed)
+    about = {
+        "model": enc.fingerprint,
+        "catalogs": [str(c) for c in args.catalog],
+        "offers": [str(o) for o in args.offers],
+        **report,
+    }
+    write_decision(config, args.out, about)
+    print(json.dumps({"out": str(args.out), "profile": config.profile, **report}))
     return 0
 
 
@@ -83,10 +169,11 @@ def train_reranker(args: argparse.Namespace) -> int:
     from streams.components import build_encoder
 
     base = lab_settings()
+    cfg = config_from(RerankConfig, args)
     print(
         json.dumps(
             run(
-                config_from(RerankConfig, args),
+                replace(cfg, bi_encoder=cfg.bi_encoder or base.model),
                 lambda path: build_encoder(base.model_copy(update={"model": path})),
             )
         )
@@ -165,10 +252,11 @@ def _offers(cfg: Any, base: Any, enc: Any) -> int:
 
     from matcher.catalog import read_catalog
     from matcher.lab.evaluation.offer_eval import evaluate as run
+    from matcher.lab.evaluation.offer_report import OUTCOMES
     from streams.components import choose_profile, decisions
 
     profile, choice = choose_profile(base, enc, read_catalog(cfg.catalog))
-    rows = run(
+    result = run(
         enc,
         cfg.catalog,
         cfg.offers,
@@ -179,6 +267,7 @@ def _offers(cfg: Any, base: Any, enc: Any) -> int:
         cfg.threshold,
         cfg.write_threshold,
     )
+    served = result.served
     if cfg.json:
         print(
             json.dumps(
@@ -186,7 +275,8 @@ def _offers(cfg: Any, base: Any, enc: Any) -> int:
                     "model": enc.fingerprint,
                     "profile": profile.name,
                     "profile_choice": choice,
-                    **{k: v.as_dict() for k, v in rows.items()},
+                    **{k: v.as_dict() for k, v in result.rows.items()},
+                    "served": served.as_dict(),
                 }
             )
         )
@@ -197,7 +287,7 @@ def _offers(cfg: Any, base: Any, enc: Any) -> int:
     )
     for col in ("config", "threshold", "precision", "recall", "F1", "id accuracy", "accuracy"):
         table.add_column(col, justify="right")
-    for name, m in rows.items():
+    for name, m in result.rows.items():
         table.add_row(
             name,
             *(
@@ -205,5 +295,34 @@ def _offers(cfg: Any, base: Any, enc: Any) -> int:
                 for v in (m.threshold, m.precision, m.recall, m.f1, m.id_accuracy, m.accuracy)
             ),
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    summary = Table(title="as served: the service's decisions, review included")
+    for col in (
+        "offers",
+        "precision",
+        "recall",
+        "false match (absent)",
+        "top-1",
+        "review",
+        "TF-IDF top-1",
+    ):
+        summary.add_column(col, justify="right")
+    summary.add_row(
+        str(served.offers),
+        f"{served.precision:.3f}",
+        f"{served.recall:.3f}",
+        f"{served.false_match:.3f} of {served.absent}",
+        f"{served.top1:.3f}",
+        f"{served.review:.3f}",
+        f"{served.tfidf_top1:.3f}" if served.tfidf_top1 is not None else "-",
+    )
+    console.print(summary)
+    kinds = Table(title="outcome by kind of line")
+    kinds.add_column("kind")
+    for col in OUTCOMES:
+        kinds.add_column(col, justify="right")
+    for kind, counts in served.by_kind.items():
+        kinds.add_row(kind, *(str(counts.get(c, 0)) for c in OUTCOMES))
+    console.print(kinds)
     return 0

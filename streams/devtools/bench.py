@@ -167,7 +167,7 @@ def quality(cfg: Settings, work: Path) -> dict[str, float]:
     lab = cfg.model_copy(update={"vector_cache_size": 0})
     encoder = build_encoder(lab)
     profile, choice = choose_profile(lab, encoder, read_catalog(work / "catalog.jsonl"))
-    rows = evaluate(
+    result = evaluate(
         encoder,
         work / "catalog.jsonl",
         work / "offers_test.jsonl",
@@ -176,12 +176,16 @@ def quality(cfg: Settings, work: Path) -> dict[str, float]:
         choice,
         valid_offers=work / "offers_valid.jsonl",
     )
-    m = rows["as served"]
+    m = result.rows["as served"]
     return {"precision": round(m.precision, 4), "recall": round(m.recall, 4), "f1": round(m.f1, 4)}
 
 
 async def run_streams(
-    backends: list[str], n_offers: int, batch_size: int, encode_batch_size: int = 64
+    backends: list[str],
+    n_offers: int,
+    batch_size: int,
+    encode_batch_size: int,
+    models: list[str],
 ) -> dict[str, Any]:
     from matcher.lab.datagen import build_market, write
     from streams.devtools.embedded import embedded
@@ -193,27 +197,37 @@ async def run_streams(
     offers = [dict(pool[i % len(pool)]) for i in range(n_offers)]
     rows = []
     with embedded() as env:
-        for backend in backends:
-            cfg = Settings(
-                kafka_bootstrap=env.bootstrap,
-                redis_url=env.redis_url,
-                backend=backend,
-                batch_size=batch_size,
-                encode_batch_size=encode_batch_size,
-                input_topic=f"bench-{backend}",
-                output_topic=f"bench-{backend}.out",
-                dlq_topic=f"bench-{backend}.dlq",
-                group_id=f"bench-{backend}",
-            )
-            row = await stream(cfg, work, offers)
-            row.update(quality(cfg, work))
-            rows.append(row)
-    base = rows[0]
+        for model in models:
+            for backend in backends:
+                tag = f"{model.replace('/', '-')}-{backend}"
+                cfg = Settings(
+                    kafka_bootstrap=env.bootstrap,
+                    redis_url=env.redis_url,
+                    model=model,
+                    backend=backend,
+                    batch_size=batch_size,
+                    encode_batch_size=encode_batch_size,
+                    input_topic=f"bench-{tag}",
+                    output_topic=f"bench-{tag}.out",
+                    dlq_topic=f"bench-{tag}.dlq",
+                    group_id=f"bench-{tag}",
+                )
+                row = {"model": model, **await stream(cfg, work, offers)}
+                row.update(quality(cfg, work))
+                rows.append(row)
     for row in rows:
-        same = sum(row["_decisions"][t] == base["_decisions"][t] for t in base["_decisions"])
-        row["same_decisions_as_" + base["backend"]] = round(same / len(base["_decisions"]), 4)
-        row["stream_over_" + base["backend"]] = round(
-            row["stream_offers_per_s"] / base["stream_offers_per_s"], 2
+        # decisions against the same model's first backend; speed against the first model's
+        ref = next(r for r in rows if r["model"] == row["model"])
+        first = next(r for r in rows if r["backend"] == row["backend"])
+        same = sum(row["_decisions"][t] == ref["_decisions"][t] for t in ref["_decisions"])
+        row["same_decisions_as_" + ref["backend"]] = round(same / len(ref["_decisions"]), 4)
+        row["stream_over_" + rows[0]["backend"]] = round(
+            row["stream_offers_per_s"]
+            / next(r for r in rows if r["model"] == row["model"])["stream_offers_per_s"],
+            2,
+        )
+        row["stream_over_first_model"] = round(
+            row["stream_offers_per_s"] / first["stream_offers_per_s"], 2
         )
     for row in rows:
         del row["_decisions"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,7 +26,8 @@ from matcher.lab.datagen import build_market, write
 from streams.components import build_matcher, load_catalog
 from streams.devtools.embedded import embedded
 from streams.kafka.app import build_app
-from streams.ops.runner import free_port, running
+from streams.ops.runner import free_port, running, serving
+from streams.review.app import build_review_app
 from streams.settings import Settings
 
 # What an offer on the wire carries; the generator's answer key stays out of it.
@@ -47,6 +49,9 @@ class DemoReport:
     batch_size: int
     mean_batch: float
     endpoint_ready: bool | None = None  # /readyz answered ready (None: no HTTP endpoint)
+    reviews: int = 0  # results that went to a person
+    review_url: str = ""
+    waiting: int = 0  # what the review page said waits
 
     @property
     def offers_per_s(self) -> float:
@@ -60,6 +65,7 @@ class DemoReport:
             f"{self.correct}/{self.offers_in} | {self.offers_per_s:.1f} offers/s | batch size "
             f"{self.batch_size} (mean {self.mean_batch:.1f})"
             + ("" if self.endpoint_ready is None else f" | /readyz: {self.endpoint_ready}")
+            + f" | for review: {self.reviews} ({self.waiting} waiting at {self.review_url}/)"
         )
 
 
@@ -123,6 +129,7 @@ async def run_demo(
     base = Settings()
     with embedded(tansu_bin=base.tansu_bin, redis_bin=base.redis_server_bin) as env:
         console.print(f"Kafka-protocol broker (Tansu) on {env.bootstrap}, Redis on {env.redis_url}")
+        token = base.review_token.get_secret_value() if base.review_token else secrets.token_hex(8)
         cfg = base.model_copy(
             update={
                 "kafka_bootstrap": env.bootstrap,
@@ -130,6 +137,7 @@ async def run_demo(
                 "group_id": "demo",
                 "http_host": "127.0.0.1",
                 "http_port": demo_http_port(base),
+                "review_token": token,
             }
         )
         built = build_matcher(cfg)
@@ -149,6 +157,12 @@ async def run_demo(
             )
             dlq, _ = await collect(env.bootstrap, cfg.dlq_topic, lambda e: len(e) >= malformed, 30)
             ready = await _probe(runner.url)
+            async with serving(build_review_app(cfg, built.encoder)) as review_url:
+                waiting = await _waiting(review_url, token)
+                console.print(
+                    f"review page: {review_url}/ (token {token}): {waiting} offers wait for a "
+                    "person (keep it with `matcher up` + `matcher review`)"
+                )
     latest = {r["offer_id"]: r for r in results}
     titles = {str(o["offer_id"]): str(o["title"]) for o in offers}
     _print_table(console, list(latest.values())[:15], titles, market)
@@ -165,6 +179,9 @@ async def run_demo(
         batch_size=cfg.batch_size,
         mean_batch=metrics.mean_batch,
         endpoint_ready=ready,
+        reviews=sum(r["decision"] == "review" for r in latest.values()),
+        review_url=review_url,
+        waiting=waiting,
     )
 
 
@@ -174,6 +191,21 @@ def demo_http_port(settings: Settings) -> int:
     if "http_port" in settings.model_fields_set:
         return settings.http_port
     return free_port()
+
+
+async def _waiting(url: str, token: str) -> int:
+    """How many offers the review page says wait for a person."""
+    import urllib.request
+
+    def get() -> int:
+        request = urllib.request.Request(
+            f"{url}/api/queue?limit=1",
+            headers={"Authorization": f"Bearer {token}", "X-Reviewer": "demo"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(json.loads(response.read())["depth"])
+
+    return await asyncio.to_thread(get)
 
 
 async def _probe(url: str | None) -> bool | None:

@@ -198,6 +198,8 @@ class BatchProcessor:
         for o in outputs:
             if o.kind == "result":
                 self.metrics.results.labels(o.decision, o.reason).inc()
+                if o.reason and o.reason.endswith(":confirmed"):
+                    self.metrics.aliases.inc()
                 continue
             self.metrics.dead_letters.labels(o.error_class).inc()
             log.warning(

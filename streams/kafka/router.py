@@ -7,6 +7,7 @@ the app's lifespan), so the route can be declared, documented and tested without
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -49,14 +50,22 @@ class OffersRouter:
     router: KafkaRouter
     results: DefaultPublisher | BatchPublisher
     dead_letters: DefaultPublisher | BatchPublisher
+    reviews: DefaultPublisher | BatchPublisher
 
     async def send(self, output: Output) -> Awaitable[Any] | None:
-        """Hand one output to the producer; the future resolves once the broker has it."""
+        """Hand one output to the producer; the future resolves once the broker has it (an
+        unsure result goes to the review topic too, and counts once both have it)."""
         publisher = self.results if output.kind == "result" else self.dead_letters
         fut: Awaitable[Any] | None = await publisher.publish(
             output.value, key=output.key, no_confirm=True
         )
-        return fut
+        if output.decision != "review":
+            return fut
+        also: Awaitable[Any] | None = await self.reviews.publish(
+            output.value, key=output.key, no_confirm=True
+        )
+        waits = [f for f in (fut, also) if f is not None]
+        return asyncio.gather(*waits) if waits else None
 
 
 def offers_router(cfg: Settings, headers: dict[str, str]) -> OffersRouter:
@@ -89,4 +98,11 @@ def offers_router(cfg: Settings, headers: dict[str, str]) -> OffersRouter:
         schema=DeadLetter,
         headers=headers,
     )
-    return OffersRouter(router, results, dead_letters)
+    reviews = router.publisher(
+        cfg.review_topic,
+        title=cfg.review_topic,
+        description="unsure results (decision review), waiting for a person on the review page",
+        schema=MatchResult,
+        headers=headers,
+    )
+    return OffersRouter(router, results, dead_letters, reviews)

@@ -16,7 +16,8 @@ TOPIC_EXISTS = 36
 
 
 async def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
-    """Create input, output and dead-letter topics if missing (existing ones are left alone)."""
+    """Create input, output, dead-letter and review topics if missing (existing ones are left
+    alone)."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.kafka_bootstrap, **kafka_client_options(settings)
     )
@@ -31,7 +32,12 @@ async def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
             await asyncio.sleep(0.2)
     try:
         existing = set(await admin.list_topics())
-        wanted = [settings.input_topic, settings.output_topic, settings.dlq_topic]
+        wanted = [
+            settings.input_topic,
+            settings.output_topic,
+            settings.dlq_topic,
+            settings.review_topic,
+        ]
         new = [
             NewTopic(t, settings.partitions, settings.replication_factor)
             for t in wanted

@@ -71,6 +71,14 @@ class Metrics:
             registry=r,
         )
         self.ready = Gauge("matcher_ready", "1 when /readyz says ready", registry=r)
+        self.aliases = Counter(
+            "matcher_aliases_served",
+            "offers decided from a person's earlier answer about their line (no model call)",
+            registry=r,
+        )
+        self.review_queue = Gauge(
+            "matcher_review_queue", "offers waiting for a person on the review page", registry=r
+        )
         self.paused = Gauge("matcher_paused", "1 while matching is paused by a fault", registry=r)
 
     def read(self, name: str, **labels: str) -> float:
@@ -117,9 +125,20 @@ class Metrics:
                 (self.catalog_items, lambda: float(status().items)),
                 (self.catalog_age, lambda: status().seconds_since_refresh or 0.0),
             ]
+        answers = getattr(matcher.pipeline, "answers", None)
+        if answers is not None:
+            gauges.append((self.review_queue, lambda: _or_nan(answers.depth)))
         self.read_on_scrape(gauges)
         if hasattr(matcher.encoder, "hits"):
             self.registry.register(_CacheCollector(matcher.encoder))
+
+
+def _or_nan(read: Callable[[], float]) -> float:
+    """A value read from Redis at scrape time; NaN when Redis does not answer."""
+    try:
+        return float(read())
+    except Exception:
+        return float("nan")
 
 
 class _CacheCollector(Collector):

@@ -35,6 +35,13 @@ class MatcherApp(Protocol):
     def http(self) -> bool: ...
 
 
+def exit_zero_after_signals() -> None:
+    """uvicorn shuts down gracefully on SIGTERM / SIGINT, then re-raises the signal to the
+    handler it found: a no-op one, so a clean shutdown exits 0 (not 143)."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+
+
 class Runner:
     """Runs ``app`` until :meth:`stop` (or SIGTERM / SIGINT, when signals are handled)."""
 
@@ -67,10 +74,7 @@ class Runner:
             )
             self._server = uvicorn.Server(config)
             if self.signals:
-                # uvicorn shuts down gracefully on SIGTERM / SIGINT, then re-raises the signal to
-                # the handler it found: a no-op one, so a clean shutdown exits 0.
-                for sig in (signal.SIGTERM, signal.SIGINT):
-                    signal.signal(sig, lambda *_: None)
+                exit_zero_after_signals()
             else:
                 # Embedded in another program (the demo, tests): it owns the signals.
                 self._server.capture_signals = contextlib.nullcontext
@@ -134,3 +138,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    app: Any, host: str = "127.0.0.1", port: int = 0, timeout_s: float = 60.0
+) -> AsyncIterator[str]:
+    """Any ASGI app (the review page) under uvicorn in this event loop for an ``async with``
+    block; yields its base URL, stops it (and waits) on exit."""
+    import uvicorn
+
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None))
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError(f"{app!r} stopped before it started")
+            await asyncio.sleep(0.05)
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout_s)

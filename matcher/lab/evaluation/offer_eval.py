@@ -15,7 +15,8 @@ from matcher.catalog import read_catalog
 from matcher.catalog.index import CatalogIndex
 from matcher.catalog.ingest import build_index
 from matcher.encoding import Encoder
-from matcher.events import Offer
+from matcher.events import MatchResult, Offer
+from matcher.lab.evaluation.offer_report import Served, report
 from matcher.lab.metrics import prf
 from matcher.pipeline import Decisions, MatchPipeline
 from matcher.profiles import Profile
@@ -64,14 +65,21 @@ def outcomes(
 def _run(pipeline: MatchPipeline, offers: Sequence[dict[str, object]], batch: int) -> list[Outcome]:
     """Each offer's answer, the pipeline's choice and its score (-inf: nothing chosen)."""
     out: list[Outcome] = []
-    for start in range(0, len(offers), batch):
-        chunk = offers[start : start + batch]
-        results = pipeline.match([Offer.model_validate(o) for o in chunk])
-        for o, r in zip(chunk, results, strict=True):
-            truth = o.get("expected_catalog_id")
-            score = float(r.score or 0.0) if r.catalog_id else float("-inf")
-            out.append(Outcome(str(truth) if truth else None, r.catalog_id, score))
+    for o, r in zip(offers, run(pipeline, offers, batch), strict=True):
+        truth = o.get("expected_catalog_id")
+        score = float(r.score or 0.0) if r.catalog_id else float("-inf")
+        out.append(Outcome(str(truth) if truth else None, r.catalog_id, score))
     return out
+
+
+def run(
+    pipeline: MatchPipeline, offers: Sequence[dict[str, object]], batch: int = 256
+) -> list[MatchResult]:
+    """The pipeline's results for ``offers``, in micro-batches as the service makes them."""
+    results: list[MatchResult] = []
+    for start in range(0, len(offers), batch):
+        results += pipeline.match([Offer.model_validate(o) for o in offers[start : start + batch]])
+    return results
 
 
 def at(outs: Sequence[Outcome], threshold: float) -> OfferMetrics:
@@ -98,18 +106,19 @@ def at(outs: Sequence[Outcome], threshold: float) -> OfferMetrics:
     )
 
 
-def served(
-    encoder: Encoder,
-    index: CatalogIndex,
-    offers: Sequence[dict[str, object]],
-    decisions: Decisions,
-    batch: int = 256,
+def as_served(
+    results: Sequence[MatchResult], offers: Sequence[dict[str, object]], cutoff: float
 ) -> OfferMetrics:
-    """The service's own decisions (every rule of the profile included)."""
-    pipeline = MatchPipeline(encoder, lambda: index, decisions)
-    outs = _run(pipeline, offers, batch)
-    decided = [replace(o, score=1.0 if o.chosen is not None else float("-inf")) for o in outs]
-    return replace(at(decided, 0.5), threshold=pipeline.decider(index).config.cutoff)
+    """The service's own decisions (every rule of the profile included) as metrics."""
+    decided = [
+        Outcome(
+            str(o["expected_catalog_id"]) if o.get("expected_catalog_id") else None,
+            r.catalog_id,
+            1.0 if r.catalog_id else float("-inf"),
+        )
+        for o, r in zip(offers, results, strict=True)
+    ]
+    return replace(at(decided, 0.5), threshold=cutoff)
 
 
 def calibrate(outs: Sequence[Outcome], default: float) -> float:
@@ -133,6 +142,14 @@ def read_offers(path: str | Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """Metrics per configuration (guards off, on, as served) and the served decisions in detail."""
+
+    rows: dict[str, OfferMetrics]
+    served: Served
+
+
 def evaluate(
     encoder: Encoder,
     catalog: str | Path,
@@ -143,11 +160,12 @@ def evaluate(
     valid_offers: str | Path | None = None,
     threshold: float | None = None,
     write_threshold: bool = False,
-) -> dict[str, OfferMetrics]:
+) -> Evaluation:
     """Metrics with guards off and on, each at its threshold: given, else calibrated on
     ``valid_offers``, else the decision's own; the catalog read by ``profile``.
     ``write_threshold`` saves the guarded one with the model (for that profile)."""
-    index = build_index(read_catalog(catalog), encoder, profile, choice, progress=False)
+    items = read_catalog(catalog)
+    index = build_index(items, encoder, profile, choice, progress=False)
     decided = decisions.for_profile(profile).config
     test = read_offers(offers)
     valid = read_offers(valid_offers) if valid_offers else []
@@ -163,7 +181,9 @@ def evaluate(
             )
         rows["guards" if guards else "no guards"] = at(outcomes(encoder, index, test, chosen), cut)
     cut = rows["guards"].threshold
-    rows["as served"] = served(encoder, index, test, variant(decisions, threshold=cut))
+    pipeline = MatchPipeline(encoder, lambda: index, variant(decisions, threshold=cut))
+    results = run(pipeline, test)
+    rows["as served"] = as_served(results, test, pipeline.decider(index).config.cutoff)
     if write_threshold:
         source = Path(valid_offers or offers).name
         replace(
@@ -172,4 +192,4 @@ def evaluate(
             threshold=round(rows["guards"].threshold, 6),
             threshold_source=f"max F1 of offer decisions on {source}, guards on",
         ).save(encoder.path)
-    return rows
+    return Evaluation(rows, report(results, test, items))

@@ -71,7 +71,9 @@ def train(
     from sentence_transformers.sentence_transformer.evaluation import EmbeddingSimilarityEvaluator
 
     train_pairs = _subsample(
-        read_pairs(cfg.train, cfg.serialize, cfg.profile), cfg.max_train_pairs, cfg.seed
+        Pairs.concat([read_pairs(p, cfg.serialize, cfg.profile) for p in cfg.train.split(",")]),
+        cfg.max_train_pairs,
+        cfg.seed,
     )
     if cfg.symmetric:
         train_pairs = train_pairs.symmetric()
@@ -111,6 +113,8 @@ def train(
         save_strategy="no",
         report_to="none",
         batch_sampler="no_duplicates" if cfg.loss == "mnrl" else "batch_sampler",
+        # what serving prepends (e5's "query: "), so the model learns the texts it will see
+        prompts=model.prompts.get(model.default_prompt_name or "") or None,
     )
     trainer = SentenceTransformerTrainer(
         model=model,

@@ -21,12 +21,19 @@ class TrainConfig:
     """Every knob of a training run; ``matcher train`` makes one flag of each field."""
 
     train: str = field(
-        metadata=_help("pairs: .csv/.jsonl (sentence_0, sentence_1, label) or benchmark .txt")
+        metadata=_help(
+            "pairs: .csv/.jsonl (sentence_0, sentence_1, label) or benchmark .txt; several "
+            "files joined by commas (e.g. yours and `matcher reviews export`'s pairs.csv)"
+        )
     )
     valid: str = field(metadata=_help("validation pairs (the threshold is chosen on them)"))
     out: str = field(metadata=_help("folder to write the trained model to"))
     base: str = field(
-        default="all-MiniLM-L6-v2", metadata=_help("model to start from (folder or packaged name)")
+        default="",
+        metadata=_help(
+            "model to start from (folder or packaged name; default: the "
+            "service's model, MATCHER_MODEL)"
+        ),
     )
     loss: LossName = field(default="contrastive", metadata=_help("training loss"))
     margin: float = field(default=0.5, metadata=_help("contrastive margin (cosine distance)"))
@@ -62,7 +69,8 @@ class RerankConfig:
     valid: str = field(metadata=_help("validation pairs (the band is chosen on them)"))
     out: str = field(metadata=_help("folder to write the cross-encoder to"))
     bi_encoder: str = field(
-        default="all-MiniLM-L6-v2", metadata=_help("the first stage whose unsure band it serves")
+        default="",
+        metadata=_help("the first stage whose unsure band it serves (default: MATCHER_MODEL)"),
     )
     bi_max_seq_length: int | None = field(
         default=None, metadata=_help("token limit of the bi-encoder when calibrating")
