@@ -1,10 +1,11 @@
 """``make review-experiment``: what people's answers are worth, measured on a labelled fixture.
 
-    python -m tests.review_experiment tests/fixtures/tyres_handwritten --band 0.15
+    python -m tests.review_experiment tests/fixtures/tyres_handwritten --band 1.0
 
 The service's own path without Kafka, on an embedded Redis: the catalog is loaded, and the
 fixture's offers are split in two halves by offer id. Half A goes through the matcher with a wide
-review band (as in a first week of onboarding), and a simulated reviewer answers every line that
+review band (as when a new supplier's first list is checked line by line: with 1.0 every line
+that has a compatible candidate goes to review), and a simulated reviewer answers every line that
 went to review with the fixture's answer (pick the right item, or "not in the catalog").
 
 - **Re-sent list**: half A again, under new offer ids: the reviewed lines come from aliases
@@ -34,12 +35,18 @@ from matcher.events import MatchResult, Offer
 from matcher.review import Answer
 from matcher.review import export as review_export
 from streams.cli import main as matcher
-from streams.components import build_encoder, build_matcher, build_store, load_catalog
+from streams.components import (
+    build_answers,
+    build_encoder,
+    build_matcher,
+    build_store,
+    load_catalog,
+)
 from streams.devtools.embedded import start_redis
 from streams.settings import Settings
 
 
-def scores(offers: list[dict[str, Any]], results: list[MatchResult]) -> dict[str, float]:
+def scores(offers: list[dict[str, Any]], results: list[MatchResult]) -> dict[str, float | None]:
     """Precision and recall of the matches, the false-match rate on absent items, reviews."""
     truth = [o["expected_catalog_id"] for o in offers]
     matched = [(t, r.catalog_id) for t, r in zip(truth, results, strict=True) if r.catalog_id]
@@ -48,7 +55,7 @@ def scores(offers: list[dict[str, Any]], results: list[MatchResult]) -> dict[str
     absent = [r for t, r in zip(truth, results, strict=True) if t is None]
     return {
         "offers": len(offers),
-        "precision": round(right / max(1, len(matched)), 3),
+        "precision": round(right / len(matched), 3) if matched else None,
         "recall": round(right / max(1, present), 3),
         "false_match": round(
             sum(r.catalog_id is not None for r in absent) / max(1, len(absent)), 3
@@ -81,10 +88,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         before_b = scores(half_b, offline(cfg, catalog, half_b))
         onboarding = cfg.model_copy(update={"review_band": args.band})
         served = build_matcher(onboarding, enc)
-        assert served.live is not None
-        served.live.start()
-        answers = served.pipeline.answers
-        assert answers is not None
+        answers = build_answers(cfg, enc)
         started = time.perf_counter()
         first = served.pipeline.match([Offer.model_validate(o) for o in half_a])
         first_s = time.perf_counter() - started
@@ -99,7 +103,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         resent = served.pipeline.match([Offer.model_validate(o) for o in again])
         resent_s = time.perf_counter() - started
-        served.live.stop()
         exported = review_export.write(answers, build_store(cfg, enc), work / "answers")
         decision = work / "decision.json"
         fitted = matcher(
@@ -150,7 +153,11 @@ def show(report: dict[str, Any]) -> None:
     ]
     for name, s in rows:
         table.add_row(
-            name, *(str(s[k]) for k in ("offers", "precision", "recall", "false_match", "review"))
+            name,
+            *(
+                "—" if s[k] is None else str(s[k])
+                for k in ("offers", "precision", "recall", "false_match", "review")
+            ),
         )
     Console().print(table)
     r = report["resent"]
@@ -165,7 +172,7 @@ def show(report: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("fixture", help="folder with catalog.jsonl and offers.jsonl (answers)")
-    parser.add_argument("--band", type=float, default=0.15, help="review band of the first pass")
+    parser.add_argument("--band", type=float, default=1.0, help="review band of the first pass")
     run(parser.parse_args())
 
 
