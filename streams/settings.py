@@ -115,7 +115,8 @@ class Settings(BaseSettings):
     profile: str = Field(
         "auto",
         description="how listings are read: `auto` (chosen from the catalog when it is loaded, "
-        "recorded with it; consumers use the catalog's), or a profile: generic, phones, tyres",
+        "recorded with it; consumers use the catalog's), or a profile's name (`--help` of "
+        "`matcher match` lists them)",
     )
     auto_profile_min_share: float = Field(
         0.5,

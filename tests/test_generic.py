@@ -70,6 +70,16 @@ def test_generic_guards_let_one_product_through(offer: str, item: str) -> None:
     assert conflicts(offer, item) == []
 
 
+def test_an_amount_under_a_key_nobody_listed_is_still_stated() -> None:
+    """Dealers put the pack size under their own key: "Фасовка", "Упаковка"."""
+    offer = PROFILE.read("Затирка Fuga серая", {"Фасовка": "2 кг", "Гарантия": "12 мес"})
+    assert offer.attributes.get("mass") == 2000.0 and offer.attributes.get("volume") is None
+    item = PROFILE.read("Затирка для швов Fuga серая 5 кг", None).attributes
+    assert GENERIC.conflicts(offer.attributes, item)
+    same = PROFILE.read("Затирка для швов Fuga серая 2 кг", None).attributes
+    assert GENERIC.conflicts(offer.attributes, same) == []
+
+
 def test_no_phone_rule_fires_on_a_catalog_that_is_not_phones() -> None:
     a = normalize("Клей плиточный 16 кг, 1:10, 0,5 л White Hill").attributes
     assert (a.model, a.ram, a.brand, a.category, a.color) == (None, None, None, None, None)

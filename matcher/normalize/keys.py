@@ -59,3 +59,14 @@ def canonical(attributes: Mapping[str, object] | None) -> dict[str, object]:
             value = f"{str(value).strip()} {unit.group(1)}"
         out[name] = value
     return out
+
+
+def unlisted(attributes: Mapping[str, object] | None) -> list[str]:
+    """The values under keys :data:`CANONICAL` does not list (``{"Фасовка": "2 кг"}``): a
+    profile may still read an amount with its unit from them."""
+    return [
+        str(value)
+        for key, value in (attributes or {}).items()
+        if value not in (None, "")
+        and _LOOKUP.get(fold_key(str(key).strip().lower().replace("ё", "е"))) is None
+    ]

@@ -73,6 +73,10 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
     # a lone letter is a base, a grade, a group (база А / база A): one alphabet for it
     words = [w.translate(_LOOKALIKE) if len(w) == 1 else w for w in text.split() if w not in NOISE]
     values = dict(amounts.values)
+    # an amount with its unit under a key nobody listed ("Фасовка": "2 кг") is still stated
+    for value in keys.unlisted(attributes):
+        stated, _ = quantities.extract(tokens.fold(value), QUANTITY_KINDS)
+        values.update(stated.values)
     for kind in QUANTITY_KINDS:
         if given.get(kind) is not None:
             parsed = quantities.parse_value(given[kind], kind)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from matcher.profiles import PROFILES
 from streams.cli.common import settings
 
 
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
     match_p.add_argument(
         "--profile",
         default=None,
-        help="how listings are read: auto (chosen from the catalog), generic, phones, tyres "
+        help=f"how listings are read: auto (chosen from the catalog), {', '.join(PROFILES)} "
         "(default: MATCHER_PROFILE, auto)",
     )
     match_p.set_defaults(func=match)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from matcher.lab.pairs import Serialize
 from matcher.lab.training.losses import LossName
+from matcher.profiles import PROFILES
 
 
 def _help(text: str) -> dict[str, str]:
@@ -48,7 +49,7 @@ class TrainConfig:
     profile: str | None = field(
         default=None,
         metadata=_help(
-            "read both texts with this profile (generic, phones, tyres) before training, as the "
+            f"read both texts with this profile ({', '.join(PROFILES)}) before training, as the "
             "service will; recorded with the model, whose catalogs are then read with it "
             "(default: texts as given, decision calibrated for generic)"
         ),
