@@ -77,7 +77,9 @@ def train(
     )
     if cfg.symmetric:
         train_pairs = train_pairs.symmetric()
-    valid_pairs = read_pairs(cfg.valid, cfg.serialize, cfg.profile)
+    valid_pairs = _subsample(
+        read_pairs(cfg.valid, cfg.serialize, cfg.profile), cfg.max_valid_pairs, cfg.seed
+    )
     if cfg.loss == "mnrl":  # positives only; in-batch texts are the negatives
         keep = [i for i, y in enumerate(train_pairs.labels) if y >= 0.5]
         train_pairs = Pairs(

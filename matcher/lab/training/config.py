@@ -60,6 +60,10 @@ class TrainConfig:
     max_train_pairs: int | None = field(
         default=None, metadata=_help("train on a random subsample (quick runs on CPU)")
     )
+    max_valid_pairs: int | None = field(
+        default=None,
+        metadata=_help("evaluate and calibrate on a random subsample of valid (quick runs on CPU)"),
+    )
 
 
 @dataclass(frozen=True)
