@@ -22,8 +22,10 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/matcher demo
 
+# Two workers, one test file each at a time: the integration tests mostly wait on processes, so a
+# second worker uses the core the first leaves idle (the README walkthrough alone takes ~4 min).
 test: install browser
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 # Debian's Chromium and ChromeDriver for the review page's browser test, where this machine can
 # install them (root and apt); elsewhere that one test is skipped, and says so.
