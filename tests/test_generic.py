@@ -72,7 +72,9 @@ def test_generic_guards_let_one_product_through(offer: str, item: str) -> None:
 
 def test_an_amount_under_a_key_nobody_listed_is_still_stated() -> None:
     """Dealers put the pack size under their own key: "Фасовка", "Упаковка"."""
-    offer = PROFILE.read("Затирка Fuga серая", {"Фасовка": "2 кг", "Гарантия": "12 мес"})
+    offer = PROFILE.read(
+        "Затирка Fuga серая", {"Фасовка": "2 кг", "Гарантия": "12 мес", "Расход": "1,5 кг/м2"}
+    )
     assert offer.attributes.get("mass") == 2000.0 and offer.attributes.get("volume") is None
     item = PROFILE.read("Затирка для швов Fuga серая 5 кг", None).attributes
     assert GENERIC.conflicts(offer.attributes, item)

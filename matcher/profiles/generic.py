@@ -73,8 +73,11 @@ def normalize(title: str, attributes: Mapping[str, object] | None = None) -> Nor
     # a lone letter is a base, a grade, a group (база А / база A): one alphabet for it
     words = [w.translate(_LOOKALIKE) if len(w) == 1 else w for w in text.split() if w not in NOISE]
     values = dict(amounts.values)
-    # an amount with its unit under a key nobody listed ("Фасовка": "2 кг") is still stated
+    # an amount with its unit under a key nobody listed ("Фасовка": "2 кг") is still stated;
+    # a rate is not ("Расход": "150 г/м2")
     for value in keys.unlisted(attributes):
+        if "/" in value:
+            continue
         stated, _ = quantities.extract(tokens.fold(value), QUANTITY_KINDS)
         values.update(stated.values)
     for kind in QUANTITY_KINDS:
