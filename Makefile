@@ -23,9 +23,10 @@ demo: install
 	$(VENV)/bin/matcher demo
 
 # Two workers, one test file each at a time: the integration tests mostly wait on processes, so a
-# second worker uses the core the first leaves idle (the README walkthrough alone takes ~4 min).
+# second worker uses the core the first leaves idle (the README walkthrough alone takes ~5 min, and
+# starts first: see tests/conftest.py).
 test: install browser
-	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --no-loadscope-reorder
 
 # Debian's Chromium and ChromeDriver for the review page's browser test, where this machine can
 # install them (root and apt); elsewhere that one test is skipped, and says so.

@@ -181,6 +181,7 @@ def build_matcher(
     """The matcher for ``settings``: its catalog is the Redis one, or ``catalog_file`` embedded
     in memory (offline use, no Redis; its profile chosen as a load would choose it)."""
     enc = encoder or build_encoder(settings)
+    enc.load()  # before the first batch: a consumer is ready when it can match at full speed
     made = decisions(settings, enc)
     live = None
     if catalog_file is not None:

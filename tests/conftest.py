@@ -16,6 +16,17 @@ from streams.devtools.embedded import Embedded, embedded
 from streams.settings import Settings
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with the longest tests first (``@pytest.mark.long``), longest first: under
+    ``make test``'s two xdist workers (``--no-loadscope-reorder`` keeps this order) the README
+    walkthrough starts at once instead of last, and the two workers end together."""
+    seconds: dict[str, float] = {}
+    for item in items:
+        for mark in item.iter_markers("long"):
+            seconds[item.path.name] = seconds.get(item.path.name, 0.0) + float(mark.args[0])
+    items.sort(key=lambda item: -seconds.get(item.path.name, 0.0))  # stable: order within kept
+
+
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     """all-MiniLM-L6-v2 (from its PyPI package), loaded once: the fastest real model, for the

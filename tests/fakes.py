@@ -53,6 +53,9 @@ class HashEncoder:
     def __init__(self) -> None:
         self.calls: list[int] = []
 
+    def load(self) -> None:
+        """Nothing to load."""
+
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         self.calls.append(len(texts))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

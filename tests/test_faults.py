@@ -172,6 +172,7 @@ async def test_redis_killed_mid_stream_loses_nothing(
         store.stop()
 
 
+@pytest.mark.long(40)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 async def test_stopped_mid_batch_and_replaced_loses_nothing(
     cfg: Settings, encoder: Encoder, sig: int, tmp_path: Path
@@ -197,6 +198,7 @@ async def test_stopped_mid_batch_and_replaced_loses_nothing(
     assert {e["offer_id"] for e in events} == {o["offer_id"] for o in offers}
 
 
+@pytest.mark.long(40)
 async def test_a_member_joining_mid_stream_loses_nothing_and_does_not_loop(
     cfg: Settings, encoder: Encoder, tmp_path: Path
 ) -> None:

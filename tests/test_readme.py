@@ -42,6 +42,7 @@ def test_the_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.long(90)
 def test_make_demo_runs_as_written() -> None:
     """``make demo`` on default settings (HTTP endpoint on): exit 0, the table, the summary."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
@@ -105,6 +106,7 @@ def stop_group(pgid: int, grace: float = 20.0) -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.long(300)
 @pytest.mark.timeout(1500)
 def test_every_readme_command_runs_as_written(tmp_path: Path) -> None:
     """The README's other bash blocks, exactly as written, in order, in one shell in a fresh

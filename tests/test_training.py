@@ -42,6 +42,7 @@ def test_benchmark_records_are_parsed() -> None:
 
 
 @pytest.mark.training
+@pytest.mark.long(50)
 def test_train_writes_a_model_the_service_uses(tmp_path: Path) -> None:
     market = build_market(42)
     train = write_pairs(tmp_path / "train.csv", market.pairs["train"][:48])

@@ -18,12 +18,18 @@ class Encoder(Protocol):
 
     path: str  # the model folder
     fingerprint: str  # namespaces the catalog's vectors: model files, backend, text form
-    dim: int
+
+    @property
+    def dim(self) -> int:
+        """The vectors' width."""
     batch_size: int  # texts per forward pass (not the Kafka micro-batch)
     backend: str
     max_seq_length: int
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray: ...
+
+    def load(self) -> None:
+        """Have the model in memory now, not at the first ``encode``."""
 
 
 def fingerprint(path: str, model: str, backend: str) -> str:

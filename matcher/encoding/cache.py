@@ -43,6 +43,9 @@ class CachedEncoder:
     def __getattr__(self, name: str) -> Any:  # path, fingerprint, dim, batch_size, backend …
         return getattr(self.inner, name)
 
+    def load(self) -> None:
+        self.inner.load()
+
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self.inner.dim), dtype=np.float32)
         todo: dict[str, list[int]] = {}

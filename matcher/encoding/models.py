@@ -93,6 +93,29 @@ def _find_part(index: int) -> Path | None:
     return None
 
 
+_PLAIN_MODULES = {"Transformer", "Pooling", "Normalize"}
+
+
+def stated_dim(resolved: str) -> int | None:
+    """The vectors' dimension as a sentence-transformers folder states it (transformer, pooling,
+    normalize: the pooled width times the pooling modes), without loading the model; None when
+    the folder has other modules (a dense layer …) or states nothing."""
+    import json
+
+    path = Path(resolved)
+    try:
+        modules = json.loads((path / "modules.json").read_text())
+        kinds = {str(m["type"]).rsplit(".", 1)[-1] for m in modules}
+        pooling = next(m for m in modules if str(m["type"]).endswith("Pooling"))
+        config = json.loads((path / pooling["path"] / "config.json").read_text())
+    except (OSError, ValueError, KeyError, StopIteration):
+        return None
+    if not kinds <= _PLAIN_MODULES or "word_embedding_dimension" not in config:
+        return None
+    modes = sum(bool(v) for k, v in config.items() if k.startswith("pooling_mode_"))
+    return int(config["word_embedding_dimension"]) * max(1, modes)
+
+
 def fingerprint(resolved: str, label: str | None = None) -> str:
     """A short id that changes whenever the model's files change (hub ids: the name alone).
 

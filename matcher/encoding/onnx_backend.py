@@ -254,6 +254,9 @@ class OnnxEncoder:
         self._max = 0
         self.max_seq_length = int(meta["max_seq_length"])
 
+    def load(self) -> None:
+        """Loaded when built (the session is what an ONNX encoder is)."""
+
     @property
     def max_seq_length(self) -> int:
         return self._max

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -12,7 +14,11 @@ from matcher.encoding.base import fingerprint
 
 
 class TorchEncoder:
-    """A sentence-transformers model; its ``encode`` sorts a call's texts by length itself."""
+    """A sentence-transformers model; its ``encode`` sorts a call's texts by length itself.
+
+    The model is loaded on first use (:meth:`load`): ``matcher catalog status``, ``catalog
+    delete`` or ``reviews export`` need only the fingerprint and dimension, read from the folder,
+    and answer in a second instead of the ten that importing torch and the weights take."""
 
     backend = "torch"
 
@@ -23,18 +29,32 @@ class TorchEncoder:
         batch_size: int,
         cache_dir: str | Path | None = None,
     ) -> None:
-        from sentence_transformers import SentenceTransformer
-
         self.path = models.resolve(model, cache_dir)
-        self.model = SentenceTransformer(self.path, device=device)
+        self.device = device
         self.batch_size = batch_size
         self.fingerprint = fingerprint(self.path, model, self.backend)
+
+    @cached_property
+    def model(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(self.path, device=self.device)
+
+    def load(self) -> None:
+        """Load the model now (a consumer does, before it takes its first batch)."""
+        _ = self.model
+
+    @cached_property
+    def dim(self) -> int:
+        stated = models.stated_dim(self.path)
+        if stated:
+            return stated
         get_dim = (
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
         )
         dim = get_dim()
-        self.dim = int(dim) if dim else int(self.encode(["probe"]).shape[1])
+        return int(dim) if dim else int(self.encode(["probe"]).shape[1])
 
     @property
     def max_seq_length(self) -> int:
@@ -46,7 +66,7 @@ class TorchEncoder:
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         if not texts:
-            return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self.model.encode(
             list(texts),
             batch_size=self.batch_size,

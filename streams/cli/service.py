@@ -125,6 +125,15 @@ def up(args: argparse.Namespace) -> int:
     cfg = settings()
     with embedded(args.kafka_port, args.redis_port, cfg.tansu_bin, cfg.redis_server_bin) as env:
         asyncio.run(ensure_topics(cfg.model_copy(update={"kafka_bootstrap": env.bootstrap})))
+        stop = False
+
+        def _stop(*_: object) -> None:
+            nonlocal stop
+            stop = True
+
+        # before the servers are announced: a Ctrl-C right after the announcement stops cleanly
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
         exports = (
             f"export MATCHER_KAFKA_BOOTSTRAP={env.bootstrap}\n"
             f"export MATCHER_REDIS_URL={env.redis_url}\n"
@@ -134,14 +143,6 @@ def up(args: argparse.Namespace) -> int:
             tmp = args.env_file.with_suffix(".tmp")
             tmp.write_text(exports)
             tmp.replace(args.env_file)  # appears whole, once the servers are ready
-        stop = False
-
-        def _stop(*_: object) -> None:
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
         while not stop:
             time.sleep(0.2)
     if args.env_file:

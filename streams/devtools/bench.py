@@ -303,6 +303,7 @@ def scale_child(cfg_json: str, n: int) -> dict[str, Any]:
 
     cfg = Settings.model_validate_json(cfg_json)
     encoder = build_encoder(cfg)
+    encoder.load()
     view = live_catalog(cfg, encoder)
     start = time.perf_counter()
     view.refresh()
