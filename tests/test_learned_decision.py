@@ -4,17 +4,20 @@ saved as a file, served through MATCHER_DECISION, and shipped for the default mo
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from matcher.catalog import CatalogItem
 from matcher.catalog.ingest import build_index
 from matcher.decision import DecisionConfig
+from matcher.decision.classifier import TreeEnsemble
 from matcher.decision.config import packaged, read_decision, write_decision
 from matcher.decision.features import OFFER_FEATURES
 from matcher.events import Offer
-from matcher.lab.training.offer_decision import fit_on_offers
+from matcher.lab.training.offer_decision import Rows, best_cut, fit_on_offers, precision_cut
 from matcher.pipeline import Decisions, MatchPipeline
 from matcher.profiles import get
 from streams.cli import main
@@ -106,3 +109,35 @@ def test_a_decision_is_shipped_for_the_default_model(model: str) -> None:
     shipped = packaged(model)
     assert "generic" in shipped and shipped["generic"].classifier is not None
     assert packaged("no-such-model") == {}
+
+
+def test_the_precision_cut_matches_only_where_precision_is_reached() -> None:
+    """Ranked by probability: right, right, right, wrong, right, wrong, wrong (5 answerable)."""
+    probs = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    labels = np.array([1.0, 1, 1, 0, 1, 0, 0])
+    data = Rows(np.zeros((7, 1)), labels, np.ones(7, dtype=bool), 5)
+    assert best_cut(probs, data)[0] == pytest.approx(0.55)  # F1 0.8: four of five taken
+    assert precision_cut(probs, data, 1.0) == pytest.approx(0.75)  # the first three alone
+    assert precision_cut(probs, data, 0.8) == pytest.approx(0.55)
+    assert (
+        precision_cut(probs[3:4], Rows(data.features[:1], labels[3:4], data.answered[:1], 1), 0.5)
+        == 1.0
+    )
+
+
+def test_between_the_two_cuts_a_person_decides_and_band_zero_turns_it_off() -> None:
+    enc = HashEncoder()
+    items, offers = market()
+    index = build_index(items, enc, GENERIC, progress=False)  # type: ignore[arg-type]
+    config, report = fit_on_offers(
+        enc, index, Decisions(DecisionConfig(threshold=0.2, review_band=0.0)), offers
+    )
+    assert config.classifier is not None and report["review_from"] is None
+    unsure = config.classifier | {"threshold": 1.01, "review_from": 0.0}  # every offer unsure
+    batch = [Offer.model_validate(o) for o in offers]
+    for band, reasons in ((0.03, {"review:classifier"}), (0.0, {"classifier:no_match"})):
+        served = replace(config, classifier=unsure, review_band=band)
+        results = MatchPipeline(enc, lambda: index, Decisions(served)).match(batch)  # type: ignore[arg-type]
+        assert {r.reason for r in results if r.candidates} == reasons
+    saved = TreeEnsemble.from_dict(unsure, OFFER_FEATURES)
+    assert saved.review_from == 0.0 and saved.to_dict()["review_from"] == 0.0

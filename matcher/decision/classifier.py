@@ -61,6 +61,7 @@ class TreeEnsemble:
     trees: tuple[dict[str, list[Any]], ...]  # feature, threshold, left, right, value (per node)
     threshold: float = 0.5  # probability at or above which a pair is a match
     features: tuple[str, ...] = FEATURES
+    review_from: float | None = None  # [review_from, threshold): unsure (None: a band around it)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         x = np.atleast_2d(np.asarray(rows, dtype=np.float64))
@@ -88,6 +89,7 @@ class TreeEnsemble:
             "trees": list(self.trees),
             "threshold": self.threshold,
             "features": list(self.features),
+            **({} if self.review_from is None else {"review_from": self.review_from}),
         }
 
     @classmethod
@@ -102,6 +104,7 @@ class TreeEnsemble:
             tuple(data["trees"]),
             float(data.get("threshold", 0.5)),
             features,
+            None if data.get("review_from") is None else float(data["review_from"]),
         )
 
 

@@ -214,7 +214,7 @@ class Decider:
         rows = np.vstack([row(ctx, classifier.features) for _, ctx in found])
         out = list(decisions)
         for (i, ctx), p in zip(found, classifier.probabilities(rows), strict=True):
-            if abs(p - classifier.threshold) < self.review_band:
+            if self._unsure_probability(p, classifier):
                 verdict = Verdict(None, "review:classifier", ctx.best)
             elif p >= classifier.threshold:
                 verdict = Verdict(ctx.best, decisions[i].verdict.reason)
@@ -222,6 +222,16 @@ class Decider:
                 verdict = Verdict(None, "classifier:no_match")
             out[i] = Decision(decisions[i].candidates, verdict)
         return out
+
+    def _unsure_probability(self, p: float, classifier: TreeEnsemble) -> bool:
+        """Whether a person should decide: inside the zone the decision learned (between the
+        best-F1 cut and the cut its precision target asks), else within the band of its cut;
+        a review band of 0 turns reviews off either way."""
+        if self.review_band <= 0:
+            return False
+        if classifier.review_from is not None:
+            return classifier.review_from <= p < classifier.threshold
+        return abs(p - classifier.threshold) < self.review_band
 
     @staticmethod
     def _review(

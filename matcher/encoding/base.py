@@ -22,6 +22,7 @@ class Encoder(Protocol):
     @property
     def dim(self) -> int:
         """The vectors' width."""
+
     batch_size: int  # texts per forward pass (not the Kafka micro-batch)
     backend: str
     max_seq_length: int

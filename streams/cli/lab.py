@@ -67,6 +67,13 @@ def register(sub: Any) -> None:
         "out-of-fold on --offers)",
     )
     td.add_argument("--out", required=True, type=Path, help="decision file to write (JSON)")
+    td.add_argument(
+        "--min-precision",
+        type=float,
+        default=0.98,
+        help="match only where the matches taken reach this precision (on --valid-offers, else "
+        "out of fold); from the best-F1 cut up to there, review; 0: the best-F1 cut alone",
+    )
     td.add_argument("--seed", type=int, default=42, help="random seed of the trees")
     td.add_argument(
         "--model", default=None, help="model folder or packaged name (default: MATCHER_MODEL)"
@@ -141,7 +148,7 @@ def train_decision(args: argparse.Namespace) -> int:
         index = build_index(items, enc, profile, choice, progress=False)
         valid = read_offers(args.valid_offers[n]) if args.valid_offers else []
         sets.append((index, read_offers(offers), valid))
-    config, report = fit_on_catalogs(enc, decisions(base, enc), sets, args.seed)
+    config, report = fit_on_catalogs(enc, decisions(base, enc), sets, args.seed, args.min_precision)
     about = {
         "model": enc.fingerprint,
         "catalogs": [str(c) for c in args.catalog],

@@ -4,9 +4,13 @@ A threshold on one score cannot tell "the item is here" from "a sibling is here 
 not": both score high. Offers with known answers can — including offers for products the catalog
 does not carry. Every offer is run through the service's own pipeline with no threshold; its best
 compatible candidate and what the candidate list shows (:mod:`matcher.decision.features`) become
-one row, labelled 1 when that candidate is the answer. Boosted trees are fitted on the rows, and
-their probability threshold is chosen for the best F1 of the offer decisions on the validation
-offers (or, without them, on out-of-fold probabilities of the training offers). The result is a
+one row, labelled 1 when that candidate is the answer. Boosted trees are fitted on the rows; on
+the validation offers (or, without them, on out-of-fold probabilities of the training offers)
+two probability cuts are chosen: the one with the best F1 of offer decisions, and the one where
+the matches taken reach the precision asked (``min_precision``). Above the higher cut is a match;
+between the two, a person reviews; below, no match. Precision is what a new catalog loses first
+(a missing item's sibling looks like a match), so the default asks more of it than F1 does. The
+result is a
 :class:`~matcher.decision.DecisionConfig` for the catalog's profile, saved as a file
 (``MATCHER_DECISION``) or with the model.
 """
@@ -80,6 +84,21 @@ def best_cut(probs: np.ndarray, data: Rows) -> tuple[float, dict[str, float]]:
     return best
 
 
+def precision_cut(probs: np.ndarray, data: Rows, target: float) -> float:
+    """The lowest probability threshold whose matches have precision ≥ ``target`` (the offers
+    taken from the most probable down), halfway to the next probability; 1 when none reaches it."""
+    order = np.argsort(-probs, kind="stable")
+    ranked, labels = probs[order], data.labels[order]
+    tp = np.cumsum(labels == 1)
+    precision = tp / np.arange(1, len(labels) + 1)
+    ok = np.flatnonzero(precision >= target)
+    if not len(ok):
+        return 1.0
+    k = int(ok[-1])
+    below = float(ranked[k + 1]) if k + 1 < len(ranked) else 0.0
+    return (float(ranked[k]) + below) / 2
+
+
 def fit_on_offers(
     encoder: Any,
     index: CatalogIndex,
@@ -87,9 +106,10 @@ def fit_on_offers(
     train: Sequence[dict[str, Any]],
     valid: Sequence[dict[str, Any]] = (),
     seed: int = 42,
+    min_precision: float = 0.0,
 ) -> tuple[DecisionConfig, dict[str, Any]]:
     """The decision for the catalog's profile with trees fitted on ``train`` offers."""
-    return fit_on_catalogs(encoder, decisions, [(index, train, valid)], seed)
+    return fit_on_catalogs(encoder, decisions, [(index, train, valid)], seed, min_precision)
 
 
 def fit_on_catalogs(
@@ -97,9 +117,12 @@ def fit_on_catalogs(
     decisions: Decisions,
     sets: Sequence[tuple[CatalogIndex, Sequence[dict[str, Any]], Sequence[dict[str, Any]]]],
     seed: int = 42,
+    min_precision: float = 0.0,
 ) -> tuple[DecisionConfig, dict[str, Any]]:
     """One decision fitted on the offers of several catalogs (all read by one profile): each
-    set is (catalog, train offers, validation offers — may be empty)."""
+    set is (catalog, train offers, validation offers — may be empty). With ``min_precision``,
+    matches start where it is reached, and the offers from the best-F1 cut up to there are
+    reviewed."""
     profiles = {MatchPipeline.profile_of(index).name for index, _, _ in sets}
     if len(profiles) != 1:
         raise ValueError(f"the catalogs are read by different profiles: {sorted(profiles)}")
@@ -122,19 +145,40 @@ def fit_on_catalogs(
     model = fit(tr.features, tr.labels.tolist(), seed=seed, features=OFFER_FEATURES)
     if valids:
         va = _join(valids)
-        cut, metrics = best_cut(model.probabilities(va.features), va)
-        source = f"max F1 of offer decisions on {va.total_answered} answered validation offers"
+        probs, judged = model.probabilities(va.features), va
+        on = f"offer decisions on {va.total_answered} answered validation offers"
     else:
-        cut, metrics = best_cut(_out_of_fold(tr, seed), tr)
-        source = f"max F1 of out-of-fold offer decisions on {len(tr.labels)} offers"
-    model = replace(model, threshold=float(cut))
+        probs, judged = _out_of_fold(tr, seed), tr
+        on = f"out-of-fold offer decisions on {len(tr.labels)} offers"
+    cut, metrics = best_cut(probs, judged)
+    source = f"max F1 of {on}"
+    review_from = None
+    if min_precision > 0:
+        high = precision_cut(probs, judged, min_precision)
+        if high > cut:
+            review_from, cut = cut, high
+            took = probs >= cut
+            tp = int((took & (judged.labels == 1)).sum())
+            metrics = {
+                "precision": round(tp / max(1, int(took.sum())), 4),
+                "recall": round(tp / max(1, judged.total_answered), 4),
+                "reviewed": round(float(((probs >= review_from) & ~took).mean()), 4),
+            }
+            source = f"precision ≥ {min_precision} of {on}; from the max-F1 cut up: review"
+    model = replace(model, threshold=float(cut), review_from=review_from)
     config = replace(
         base,
         classifier=model.to_dict(),
         guards=None if base.guards == profile.guard_names() else base.guards,
         threshold_source=f"learned decision, probability threshold: {source}",
     )
-    report = {"rows": len(tr.labels), "positives": int(tr.labels.sum()), **metrics, "cut": cut}
+    report = {
+        "rows": len(tr.labels),
+        "positives": int(tr.labels.sum()),
+        **metrics,
+        "cut": cut,
+        "review_from": review_from,
+    }
     return config, report
 
 
