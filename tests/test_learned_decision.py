@@ -17,7 +17,13 @@ from matcher.decision.classifier import TreeEnsemble
 from matcher.decision.config import packaged, read_decision, write_decision
 from matcher.decision.features import OFFER_FEATURES
 from matcher.events import Offer
-from matcher.lab.training.offer_decision import Rows, best_cut, fit_on_offers, precision_cut
+from matcher.lab.training.offer_decision import (
+    Rows,
+    best_cut,
+    capped,
+    fit_on_offers,
+    precision_cut,
+)
 from matcher.pipeline import Decisions, MatchPipeline
 from matcher.profiles import get
 from streams.cli import main
@@ -119,6 +125,9 @@ def test_the_precision_cut_matches_only_where_precision_is_reached() -> None:
     assert best_cut(probs, data)[0] == pytest.approx(0.55)  # F1 0.8: four of five taken
     assert precision_cut(probs, data, 1.0) == pytest.approx(0.75)  # the first three alone
     assert precision_cut(probs, data, 0.8) == pytest.approx(0.55)
+    # a target that would send 2 of 7 rows to review, capped at one row (1/7 = 0.15 of them)
+    assert capped(probs, 0.55, 0.75, 0.15) == pytest.approx(0.65)
+    assert capped(probs, 0.55, 0.75, 0.3) == 0.75 and capped(probs, 0.55, 0.75, 0.1) == 0.55
     assert (
         precision_cut(probs[3:4], Rows(data.features[:1], labels[3:4], data.answered[:1], 1), 0.5)
         == 1.0

@@ -74,6 +74,12 @@ def register(sub: Any) -> None:
         help="match only where the matches taken reach this precision (on --valid-offers, else "
         "out of fold); from the best-F1 cut up to there, review; 0: the best-F1 cut alone",
     )
+    td.add_argument(
+        "--max-review",
+        type=float,
+        default=0.1,
+        help="at most this share of the offers goes to review (the precision target yields)",
+    )
     td.add_argument("--seed", type=int, default=42, help="random seed of the trees")
     td.add_argument(
         "--model", default=None, help="model folder or packaged name (default: MATCHER_MODEL)"
@@ -148,7 +154,9 @@ def train_decision(args: argparse.Namespace) -> int:
         index = build_index(items, enc, profile, choice, progress=False)
         valid = read_offers(args.valid_offers[n]) if args.valid_offers else []
         sets.append((index, read_offers(offers), valid))
-    config, report = fit_on_catalogs(enc, decisions(base, enc), sets, args.seed, args.min_precision)
+    config, report = fit_on_catalogs(
+        enc, decisions(base, enc), sets, args.seed, args.min_precision, args.max_review
+    )
     about = {
         "model": enc.fingerprint,
         "catalogs": [str(c) for c in args.catalog],

@@ -99,6 +99,16 @@ def precision_cut(probs: np.ndarray, data: Rows, target: float) -> float:
     return (float(ranked[k]) + below) / 2
 
 
+def capped(probs: np.ndarray, low: float, high: float, share: float) -> float:
+    """``high``, lowered until at most ``share`` of the rows lie in ``[low, high)`` (reviewed):
+    on few or saturated probabilities a precision target can ask for nearly every row."""
+    zone = np.sort(probs[(probs >= low) & (probs < high)])
+    allowed = int(share * len(probs))
+    if len(zone) <= allowed:
+        return high
+    return float((zone[allowed - 1] + zone[allowed]) / 2) if allowed > 0 else low
+
+
 def fit_on_offers(
     encoder: Any,
     index: CatalogIndex,
@@ -107,9 +117,12 @@ def fit_on_offers(
     valid: Sequence[dict[str, Any]] = (),
     seed: int = 42,
     min_precision: float = 0.0,
+    max_review: float = 1.0,
 ) -> tuple[DecisionConfig, dict[str, Any]]:
     """The decision for the catalog's profile with trees fitted on ``train`` offers."""
-    return fit_on_catalogs(encoder, decisions, [(index, train, valid)], seed, min_precision)
+    return fit_on_catalogs(
+        encoder, decisions, [(index, train, valid)], seed, min_precision, max_review
+    )
 
 
 def fit_on_catalogs(
@@ -118,11 +131,12 @@ def fit_on_catalogs(
     sets: Sequence[tuple[CatalogIndex, Sequence[dict[str, Any]], Sequence[dict[str, Any]]]],
     seed: int = 42,
     min_precision: float = 0.0,
+    max_review: float = 1.0,
 ) -> tuple[DecisionConfig, dict[str, Any]]:
     """One decision fitted on the offers of several catalogs (all read by one profile): each
     set is (catalog, train offers, validation offers — may be empty). With ``min_precision``,
     matches start where it is reached, and the offers from the best-F1 cut up to there are
-    reviewed."""
+    reviewed — at most ``max_review`` of them."""
     profiles = {MatchPipeline.profile_of(index).name for index, _, _ in sets}
     if len(profiles) != 1:
         raise ValueError(f"the catalogs are read by different profiles: {sorted(profiles)}")
@@ -154,7 +168,7 @@ def fit_on_catalogs(
     source = f"max F1 of {on}"
     review_from = None
     if min_precision > 0:
-        high = precision_cut(probs, judged, min_precision)
+        high = capped(probs, cut, precision_cut(probs, judged, min_precision), max_review)
         if high > cut:
             review_from, cut = cut, high
             took = probs >= cut
