@@ -47,7 +47,7 @@ class AnnIndex:
         return bytes(faiss.serialize_index(self.index))
 
     @classmethod
-    def from_bytes(cls, blob: bytes, nprobe: int = 16) -> AnnIndex:
+    def from_bytes(cls, blob: bytes | bytearray, nprobe: int = 16) -> AnnIndex:
         import faiss
 
         return cls(faiss.deserialize_index(np.frombuffer(blob, dtype=np.uint8)), nprobe)

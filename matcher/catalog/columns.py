@@ -197,7 +197,7 @@ class AttributeColumns:
         return buf.getvalue()
 
     @classmethod
-    def from_bytes(cls, blob: bytes, schema: Schema) -> AttributeColumns:
+    def from_bytes(cls, blob: bytes | bytearray, schema: Schema) -> AttributeColumns:
         """The columns ``schema`` names: stored ones as stored, missing ones all unknown (a
         snapshot written before they existed); stored columns the schema lacks are dropped."""
         with np.load(io.BytesIO(blob)) as data:

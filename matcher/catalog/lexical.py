@@ -51,7 +51,7 @@ class Sparse:
         )
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> Sparse:
+    def from_bytes(cls, raw: bytes | bytearray) -> Sparse:
         rows, nnz = np.frombuffer(raw[:16], dtype=np.int64)
         at = 16
         indptr = np.frombuffer(raw, np.int64, int(rows) + 1, at)
@@ -108,7 +108,7 @@ class Lexicon:
         )
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> Lexicon:
+    def from_bytes(cls, raw: bytes | bytearray) -> Lexicon:
         documents, n = (int(x) for x in np.frombuffer(raw[:16], dtype=np.int64))
         buckets = np.frombuffer(raw, np.int32, n, 16)
         idf = np.frombuffer(raw, np.float32, n, 16 + buckets.nbytes)

@@ -141,13 +141,17 @@ class Segment:
         return parts
 
     @classmethod
-    def from_parts(cls, parts: dict[str, bytes], dim: int, schema: Schema) -> Segment:
+    def from_parts(cls, parts: dict[str, bytes | bytearray], dim: int, schema: Schema) -> Segment:
+        """The segment ``to_parts`` wrote; consumes ``parts``, the ANN index first, so no large
+        blob lives on beside what is built from it."""
+        blob = parts.pop("ann", None)
+        ann = AnnIndex.from_bytes(blob) if blob is not None else None
+        del blob
         ids = parts["ids"].decode("utf-8").split("\n") if parts["ids"] else []
         texts = parts["texts"].decode("utf-8").split("\n") if parts["texts"] else []
         columns = AttributeColumns.from_bytes(parts["columns"], schema)
         if not len(ids) == len(texts) == len(columns):
             raise ValueError(f"snapshot parts disagree: {len(ids)} ids, {len(texts)} texts")
-        ann = AnnIndex.from_bytes(parts["ann"]) if "ann" in parts else None
         vectors = None
         if ann is None:
             vectors = np.frombuffer(parts["vectors"], dtype=np.float16).astype(np.float32)
