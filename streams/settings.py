@@ -152,7 +152,8 @@ class Settings(BaseSettings):
         ge=0.0,
         description="decisions this close to the threshold (and other unsure ones) go to a person; "
         "0 = no reviews; unset = the model's saved band, else the profile's (0.03); a learned "
-        "decision with a review zone of its own (train-decision) uses that zone unless 0",
+        "decision with a review zone of its own (train-decision) uses that zone; with 0 it "
+        "matches from the zone's low edge (its best-F1 cut)",
     )
     decision: str | None = Field(
         None,

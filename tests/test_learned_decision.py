@@ -125,6 +125,12 @@ def test_the_precision_cut_matches_only_where_precision_is_reached() -> None:
     assert best_cut(probs, data)[0] == pytest.approx(0.55)  # F1 0.8: four of five taken
     assert precision_cut(probs, data, 1.0) == pytest.approx(0.75)  # the first three alone
     assert precision_cut(probs, data, 0.8) == pytest.approx(0.55)
+    # tied probabilities are taken together: no cut falls inside a tie, whatever the row order
+    tied = np.array([0.9, 0.9, 0.5])
+    for order in ([1.0, 0, 1], [0.0, 1, 1]):
+        rows = Rows(np.zeros((3, 1)), np.array(order), np.ones(3, dtype=bool), 2)
+        assert precision_cut(tied, rows, 1.0) == 1.0
+        assert precision_cut(tied, rows, 0.5) == pytest.approx(0.25)
     # a target that would send 2 of 7 rows to review, capped at one row (1/7 = 0.15 of them)
     assert capped(probs, 0.55, 0.75, 0.15) == pytest.approx(0.65)
     assert capped(probs, 0.55, 0.75, 0.3) == 0.75 and capped(probs, 0.55, 0.75, 0.1) == 0.55
@@ -144,9 +150,10 @@ def test_between_the_two_cuts_a_person_decides_and_band_zero_turns_it_off() -> N
     assert config.classifier is not None and report["review_from"] is None
     unsure = config.classifier | {"threshold": 1.01, "review_from": 0.0}  # every offer unsure
     batch = [Offer.model_validate(o) for o in offers]
-    for band, reasons in ((0.03, {"review:classifier"}), (0.0, {"classifier:no_match"})):
+    for band, decided in ((0.03, {"review"}), (0.0, {"match"})):  # reviews off: the low edge
         served = replace(config, classifier=unsure, review_band=band)
         results = MatchPipeline(enc, lambda: index, Decisions(served)).match(batch)  # type: ignore[arg-type]
-        assert {r.reason for r in results if r.candidates} == reasons
+        assert {r.decision for r in results if r.candidates} == decided
+        assert band == 0 or {r.reason for r in results if r.candidates} == {"review:classifier"}
     saved = TreeEnsemble.from_dict(unsure, OFFER_FEATURES)
     assert saved.review_from == 0.0 and saved.to_dict()["review_from"] == 0.0

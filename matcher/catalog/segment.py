@@ -142,8 +142,8 @@ class Segment:
 
     @classmethod
     def from_parts(cls, parts: dict[str, bytes | bytearray], dim: int, schema: Schema) -> Segment:
-        """The segment ``to_parts`` wrote; consumes ``parts``, the ANN index first, so no large
-        blob lives on beside what is built from it."""
+        """The segment ``to_parts`` wrote; the ANN index first, its bytes popped from ``parts``
+        and let go once it is built, so no large blob lives on beside it."""
         blob = parts.pop("ann", None)
         ann = AnnIndex.from_bytes(blob) if blob is not None else None
         del blob

@@ -216,12 +216,19 @@ class Decider:
         for (i, ctx), p in zip(found, classifier.probabilities(rows), strict=True):
             if self._unsure_probability(p, classifier):
                 verdict = Verdict(None, "review:classifier", ctx.best)
-            elif p >= classifier.threshold:
+            elif p >= self._match_from(classifier):
                 verdict = Verdict(ctx.best, decisions[i].verdict.reason)
             else:
                 verdict = Verdict(None, "classifier:no_match")
             out[i] = Decision(decisions[i].candidates, verdict)
         return out
+
+    def _match_from(self, classifier: TreeEnsemble) -> float:
+        """The probability matches start at: with reviews off, the zone a person would have
+        decided is decided at its low edge (the best-F1 cut), as a decision without a zone is."""
+        if self.review_band <= 0 and classifier.review_from is not None:
+            return classifier.review_from
+        return classifier.threshold
 
     def _unsure_probability(self, p: float, classifier: TreeEnsemble) -> bool:
         """Whether a person should decide: inside the zone the decision learned (between the

@@ -78,7 +78,8 @@ def register(sub: Any) -> None:
         "--max-review",
         type=float,
         default=0.1,
-        help="at most this share of the offers goes to review (the precision target yields)",
+        help="at most this share of the offers with a candidate goes to review (the precision "
+        "target yields)",
     )
     td.add_argument("--seed", type=int, default=42, help="random seed of the trees")
     td.add_argument(

@@ -87,6 +87,7 @@ def build_review_app(settings: Settings, encoder: Encoder | None = None) -> Star
         from streams.security import kafka_client_options
 
         enc = encoder or build_encoder(settings.model_copy(update={"vector_cache_size": 0}))
+        enc.load()  # now, not inside the first search request
         catalog = live_catalog(settings, enc)
         catalog.start()
         producer = AIOKafkaProducer(

@@ -9,8 +9,8 @@ the validation offers (or, without them, on out-of-fold probabilities of the tra
 two probability cuts are chosen: the one with the best F1 of offer decisions, and the one where
 the matches taken reach the precision asked (``min_precision``). Above the higher cut is a match;
 between the two, a person reviews; below, no match. Precision is what a new catalog loses first
-(a missing item's sibling looks like a match), so the default asks more of it than F1 does. The
-result is a
+(a missing item's sibling looks like a match), so ``matcher train-decision`` asks precision
+0.98 by default (the library's 0: the best-F1 cut alone). The result is a
 :class:`~matcher.decision.DecisionConfig` for the catalog's profile, saved as a file
 (``MATCHER_DECISION``) or with the model.
 """
@@ -91,7 +91,9 @@ def precision_cut(probs: np.ndarray, data: Rows, target: float) -> float:
     ranked, labels = probs[order], data.labels[order]
     tp = np.cumsum(labels == 1)
     precision = tp / np.arange(1, len(labels) + 1)
-    ok = np.flatnonzero(precision >= target)
+    # a cut can only fall between two different probabilities: tied rows are taken together
+    ends = np.append(ranked[1:] < ranked[:-1], True)
+    ok = np.flatnonzero((precision >= target) & ends)
     if not len(ok):
         return 1.0
     k = int(ok[-1])
