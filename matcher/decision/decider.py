@@ -213,10 +213,11 @@ class Decider:
             return decisions
         rows = np.vstack([row(ctx, classifier.features) for _, ctx in found])
         out = list(decisions)
+        match_from = self._match_from(classifier)  # once per batch
         for (i, ctx), p in zip(found, classifier.probabilities(rows), strict=True):
             if self._unsure_probability(p, classifier):
                 verdict = Verdict(None, "review:classifier", ctx.best)
-            elif p >= self._match_from(classifier):
+            elif p >= match_from:
                 verdict = Verdict(ctx.best, decisions[i].verdict.reason)
             else:
                 verdict = Verdict(None, "classifier:no_match")

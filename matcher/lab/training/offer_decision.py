@@ -66,18 +66,20 @@ def rows(
     )
 
 
+def taken(took: np.ndarray, data: Rows) -> tuple[float, float]:
+    """Precision and recall of matching the rows ``took`` marks."""
+    tp = int((took & (data.labels == 1)).sum())
+    return tp / max(1, int(took.sum())), tp / max(1, data.total_answered)
+
+
 def best_cut(probs: np.ndarray, data: Rows) -> tuple[float, dict[str, float]]:
     """The probability threshold with the best F1 of offer decisions (ties: the higher one),
     placed halfway between the lowest probability taken and the highest one left."""
     best = (0.5, {"precision": 0.0, "recall": 0.0, "f1": -1.0})
     values = np.unique(probs).tolist()
     for below, value in zip([0.0, *values[:-1]], values, strict=True):
-        took = probs >= value
         cut = (below + value) / 2
-        tp = int((took & (data.labels == 1)).sum())
-        fp = int((took & (data.labels == 0)).sum())
-        p = tp / max(1, tp + fp)
-        r = tp / max(1, data.total_answered)
+        p, r = taken(probs >= value, data)
         f1 = 2 * p * r / max(1e-9, p + r)
         if f1 >= best[1]["f1"]:
             best = (cut, {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)})
@@ -174,10 +176,10 @@ def fit_on_catalogs(
         if high > cut:
             review_from, cut = cut, high
             took = probs >= cut
-            tp = int((took & (judged.labels == 1)).sum())
+            p, r = taken(took, judged)
             metrics = {
-                "precision": round(tp / max(1, int(took.sum())), 4),
-                "recall": round(tp / max(1, judged.total_answered), 4),
+                "precision": round(p, 4),
+                "recall": round(r, 4),
                 "reviewed": round(float(((probs >= review_from) & ~took).mean()), 4),
             }
             source = f"precision ≥ {min_precision} of {on}; from the max-F1 cut up: review"
